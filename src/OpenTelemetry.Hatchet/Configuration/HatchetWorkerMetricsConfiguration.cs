@@ -1,0 +1,62 @@
+using System.Globalization;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
+
+namespace OpenTelemetry.Hatchet.Configuration;
+
+/// <summary>
+/// Fills <see cref="HatchetWorkerMetricsOptions"/> from configuration: the <c>Hatchet:Worker</c> section
+/// first, then the Hatchet SDKs' environment variables on top, as environment variables override
+/// <c>appsettings.json</c> everywhere else in .NET.
+/// </summary>
+/// <remarks>
+/// The variables are read through <see cref="IConfiguration"/>, which the .NET hosts fill from the
+/// environment, so tests and containers can supply them the same way; without an
+/// <see cref="IConfiguration"/> they are read from the process environment.
+/// </remarks>
+internal sealed class HatchetWorkerMetricsConfiguration(IConfiguration? configuration = null) : IConfigureOptions<HatchetWorkerMetricsOptions>
+{
+    public void Configure(HatchetWorkerMetricsOptions options)
+    {
+        configuration?.GetSection(HatchetWorkerMetricsOptions.ConfigurationSectionName).Bind(options);
+
+        var failures = new List<string>();
+
+        if (this.Read(HatchetEnvironmentVariables.Enabled) is { } enabled)
+        {
+            if (HatchetBoolean.TryParse(enabled, out var value))
+            {
+                options.HealthcheckEnabled = value;
+            }
+            else
+            {
+                failures.Add($"{HatchetEnvironmentVariables.Enabled}='{enabled}' is not a boolean: use {HatchetBoolean.AcceptedWords}.");
+            }
+        }
+
+        if (this.Read(HatchetEnvironmentVariables.Port) is { } port)
+        {
+            if (int.TryParse(port, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value is >= 1 and <= 65535)
+            {
+                options.HealthcheckPort = value;
+            }
+            else
+            {
+                failures.Add($"{HatchetEnvironmentVariables.Port}='{port}' is not a port: use a whole number from 1 to 65535.");
+            }
+        }
+
+        if (this.Read(HatchetEnvironmentVariables.BindAddress) is { } bindAddress)
+        {
+            options.HealthcheckBindAddress = bindAddress;
+        }
+
+        if (failures.Count > 0)
+        {
+            throw new OptionsValidationException(Options.DefaultName, typeof(HatchetWorkerMetricsOptions), failures);
+        }
+    }
+
+    private string? Read(string variable)
+        => configuration is null ? Environment.GetEnvironmentVariable(variable) : configuration[variable];
+}

@@ -1,0 +1,25 @@
+using Microsoft.Extensions.Logging;
+
+namespace OpenTelemetry.Hatchet;
+
+/// <summary>Every log line the package writes, source-generated so that none of them allocates when disabled.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(EventId = 1, Message = "Hatchet worker status changed from {Previous} to {Current}: {Reason}")]
+    public static partial void StatusChanged(ILogger logger, LogLevel level, HatchetWorkerStatus previous, HatchetWorkerStatus current, string reason);
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "Hatchet worker healthcheck listening on {Address}:{Port} (/health and /metrics)")]
+    public static partial void Listening(ILogger logger, string address, int port);
+
+    [LoggerMessage(EventId = 3, Level = LogLevel.Error, Message = "Hatchet worker healthcheck could not listen on {Address}:{Port}: {Error}. The worker keeps running without its healthcheck; set FailStartupIfHealthcheckUnavailable to stop it instead")]
+    public static partial void PortUnavailable(ILogger logger, string address, int port, string error, Exception exception);
+
+    [LoggerMessage(EventId = 4, Level = LogLevel.Information, Message = "Hatchet worker healthcheck stopped listening on {Address}:{Port}")]
+    public static partial void Stopped(ILogger logger, string address, int port);
+
+    [LoggerMessage(EventId = 5, Level = LogLevel.Debug, Message = "Hatchet worker healthcheck could not answer a request")]
+    public static partial void RequestFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 6, Level = LogLevel.Warning, Message = "Hatchet worker healthcheck accept loop failed; /health stops answering until the host restarts")]
+    public static partial void AcceptLoopFailed(ILogger logger, Exception exception);
+}

@@ -1,0 +1,55 @@
+using System.Diagnostics.Metrics;
+
+namespace OpenTelemetry.Hatchet.Metrics;
+
+/// <summary>
+/// The meter that publishes <see cref="HatchetWorkerHealth"/> as observable gauges. It only reads the status.
+/// </summary>
+/// <remarks>
+/// Instrument names are OpenTelemetry's dotted form; the Prometheus exporter writes them as
+/// <c>hatchet_worker_status</c>, <c>hatchet_worker_slots</c> and <c>hatchet_worker_actions</c>, the names
+/// the Hatchet SDKs use. The meter comes from the host's <see cref="IMeterFactory"/>, so two hosts in one
+/// process each publish their own worker.
+/// </remarks>
+internal sealed class HatchetWorkerMeter
+{
+    public const string MeterName = "OpenTelemetry.Hatchet";
+
+    // Observations reuse these arrays so that a scrape does not allocate for the status gauge.
+    private static readonly Measurement<int>[] Up = [new(1)];
+    private static readonly Measurement<int>[] Down = [new(0)];
+
+    private readonly HatchetWorkerHealth health;
+
+    public HatchetWorkerMeter(IMeterFactory meterFactory, HatchetWorkerHealth health)
+    {
+        this.health = health;
+        var meter = meterFactory.Create(new MeterOptions(MeterName)
+        {
+            Version = typeof(HatchetWorkerMeter).Assembly.GetName().Version?.ToString(),
+        });
+
+        meter.CreateObservableGauge(
+            "hatchet.worker.status",
+            this.ObserveStatus,
+            description: "Current status of the Hatchet worker");
+        meter.CreateObservableGauge(
+            "hatchet.worker.slots",
+            this.ObserveSlots,
+            description: "Slots available on the Hatchet worker");
+        meter.CreateObservableGauge(
+            "hatchet.worker.actions",
+            this.ObserveActions,
+            description: "Number of actions registered on the Hatchet worker");
+    }
+
+    private IEnumerable<Measurement<int>> ObserveStatus()
+        => this.health.Status == HatchetWorkerStatus.Healthy ? Up : Down;
+
+    // A worker that has not described itself publishes no slots and no actions, as in the TypeScript SDK.
+    private IEnumerable<Measurement<int>> ObserveSlots()
+        => this.health.Description?.Slots is { } slots ? [new(slots)] : [];
+
+    private IEnumerable<Measurement<int>> ObserveActions()
+        => this.health.Description is { } description ? [new(description.Actions.Count)] : [];
+}

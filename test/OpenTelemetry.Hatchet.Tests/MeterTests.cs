@@ -1,0 +1,36 @@
+using Microsoft.Extensions.DependencyInjection;
+using OpenTelemetry.Hatchet.Tests.Infrastructure;
+using OpenTelemetry.Metrics;
+
+namespace OpenTelemetry.Hatchet.Tests;
+
+public sealed class MeterTests
+{
+    [Fact]
+    public async Task Meter_publishes_to_other_exporters_when_the_healthcheck_is_off()
+    {
+        var exported = new List<Metric>();
+        await using var worker = await WorkerHost.StartAsync(
+            new Dictionary<string, string?> { ["HATCHET_CLIENT_WORKER_HEALTHCHECK_ENABLED"] = "false" },
+            services: services => services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddInMemoryExporter(exported)));
+
+        worker.Host.Services.GetRequiredService<MeterProvider>().ForceFlush();
+
+        var status = exported.Should().ContainSingle(metric => metric.Name == "hatchet.worker.status").Subject;
+        status.MeterName.Should().Be("OpenTelemetry.Hatchet");
+        status.Description.Should().Be("Current status of the Hatchet worker");
+        LastValue(status).Should().Be(1);
+        FreeTcpPort.IsListening(worker.Port).Should().BeFalse();
+    }
+
+    private static long LastValue(Metric metric)
+    {
+        long value = -1;
+        foreach (ref readonly var point in metric.GetMetricPoints())
+        {
+            value = point.GetGaugeLastValueLong();
+        }
+
+        return value;
+    }
+}

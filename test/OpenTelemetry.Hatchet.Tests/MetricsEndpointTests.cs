@@ -1,0 +1,87 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using OpenTelemetry.Hatchet.Tests.Infrastructure;
+
+namespace OpenTelemetry.Hatchet.Tests;
+
+public sealed partial class MetricsEndpointTests
+{
+    [Fact]
+    public async Task Healthy_worker_publishes_status_1_with_the_seed_help_text()
+    {
+        await using var worker = await WorkerHost.StartAsync();
+
+        var reply = await worker.Client.GetAsync("/metrics");
+
+        reply.Status.Should().Be(HttpStatusCode.OK);
+        reply.ContentType!.MediaType.Should().Be("text/plain");
+        reply.Body.Should().Contain("# TYPE hatchet_worker_status gauge\n");
+        reply.Body.Should().Contain("# HELP hatchet_worker_status Current status of the Hatchet worker\n");
+        SampleValue(reply.Body, "hatchet_worker_status").Should().Be(1);
+    }
+
+    [Fact]
+    public async Task Unhealthy_worker_publishes_status_0()
+    {
+        await using var worker = await WorkerHost.StartAsync();
+
+        worker.Health.ReportStatus(HatchetWorkerStatus.Unhealthy);
+        var reply = await worker.Client.GetAsync("/metrics");
+
+        SampleValue(reply.Body, "hatchet_worker_status").Should().Be(0);
+    }
+
+    [Fact]
+    public async Task Runtime_gc_metrics_are_published_beside_the_status()
+    {
+        await using var worker = await WorkerHost.StartAsync();
+        GC.Collect(0);
+
+        var reply = await worker.Client.GetAsync("/metrics");
+
+        reply.Body.Should().MatchRegex("""(?m)^dotnet_gc_collections_total\{[^}]*gc_heap_generation="gen0"[^}]*\} \d+""");
+    }
+
+    [Fact]
+    public async Task Described_worker_publishes_slots_and_actions()
+    {
+        await using var worker = await WorkerHost.StartAsync();
+
+        worker.Health.Describe(new HatchetWorkerDescription { Name = "w", Slots = 7, Actions = ["a:one", "a:two"] });
+        var reply = await worker.Client.GetAsync("/metrics");
+
+        SampleValue(reply.Body, "hatchet_worker_slots").Should().Be(7);
+        SampleValue(reply.Body, "hatchet_worker_actions").Should().Be(2);
+    }
+
+    [Fact]
+    public async Task Undescribed_worker_publishes_no_slots_or_actions()
+    {
+        await using var worker = await WorkerHost.StartAsync();
+
+        var reply = await worker.Client.GetAsync("/metrics");
+
+        reply.Body.Should().NotContain("hatchet_worker_slots");
+        reply.Body.Should().NotContain("hatchet_worker_actions");
+        SampleValue(reply.Body, "hatchet_worker_status").Should().Be(1);
+    }
+
+    [Fact]
+    public async Task Metrics_path_without_trailing_slash_is_the_scrape()
+    {
+        await using var worker = await WorkerHost.StartAsync();
+
+        var withSlash = await worker.Client.GetAsync("/metrics/");
+        var without = await worker.Client.GetAsync("/metrics");
+
+        withSlash.Body.Should().Contain("hatchet_worker_status");
+        without.Body.Should().Contain("hatchet_worker_status");
+    }
+
+    internal static double SampleValue(string exposition, string metric)
+    {
+        var match = Regex.Match(exposition, $@"(?m)^{Regex.Escape(metric)}(\{{[^}}]*\}})? (?<value>\S+)$");
+        match.Success.Should().BeTrue($"the scrape should hold a {metric} sample:\n{exposition}");
+        return double.Parse(match.Groups["value"].Value, System.Globalization.CultureInfo.InvariantCulture);
+    }
+}
