@@ -1,0 +1,82 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+
+namespace OpenTelemetry.Hatchet.Tests.Infrastructure;
+
+/// <summary>The example worker run as its own process, with its own environment, as a user runs it.</summary>
+internal sealed class ExampleWorkerProcess : IDisposable
+{
+    private readonly Process process;
+    private readonly ConcurrentQueue<string> output = new();
+
+    private ExampleWorkerProcess(Process process)
+    {
+        this.process = process;
+        process.OutputDataReceived += (_, line) => this.Collect(line.Data);
+        process.ErrorDataReceived += (_, line) => this.Collect(line.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+    }
+
+    public string Output => string.Join('\n', this.output);
+
+    public bool HasExited => this.process.HasExited;
+
+    public int ExitCode => this.process.ExitCode;
+
+    public static ExampleWorkerProcess Start(IDictionary<string, string?> environment)
+    {
+        var start = new ProcessStartInfo("dotnet", [Repository.ExampleWorkerDll])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = Path.GetDirectoryName(Repository.ExampleWorkerDll)!,
+        };
+
+        // Start from a clean slate: the machine's own Hatchet variables must not leak into the test.
+        foreach (var name in start.Environment.Keys.Where(name => name.StartsWith("HATCHET_", StringComparison.Ordinal)).ToList())
+        {
+            start.Environment.Remove(name);
+        }
+
+        start.Environment["DOTNET_ENVIRONMENT"] = "Production";
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
+        return new ExampleWorkerProcess(Process.Start(start)!);
+    }
+
+    /// <summary>Sends SIGTERM, as Kubernetes and <c>docker stop</c> do.</summary>
+    public void Terminate()
+    {
+        using var kill = Process.Start("kill", ["-TERM", this.process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        kill.WaitForExit();
+    }
+
+    public Task<bool> WaitForExitAsync(TimeSpan timeout)
+        => this.process.WaitForExitAsync(TestContext.Current.CancellationToken).WaitAsync(timeout).ContinueWith(task => task.IsCompletedSuccessfully, TaskScheduler.Default);
+
+    public Task WaitForOutputAsync(string text)
+        => Eventually.Until(() => this.Output.Contains(text, StringComparison.Ordinal) || this.process.HasExited, $"'{text}' in the example's output");
+
+    public void Dispose()
+    {
+        if (!this.process.HasExited)
+        {
+            this.process.Kill(entireProcessTree: true);
+            this.process.WaitForExit();
+        }
+
+        this.process.Dispose();
+    }
+
+    private void Collect(string? line)
+    {
+        if (line is not null)
+        {
+            this.output.Enqueue(line);
+        }
+    }
+}

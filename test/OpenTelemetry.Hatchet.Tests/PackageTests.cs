@@ -1,0 +1,104 @@
+using System.Diagnostics;
+using System.IO.Compression;
+using System.Xml.Linq;
+using OpenTelemetry.Hatchet.Tests.Infrastructure;
+
+namespace OpenTelemetry.Hatchet.Tests;
+
+/// <summary>Packs the library as a release would, into a folder of its own, and reads what came out.</summary>
+public sealed class PackageTests : IClassFixture<PackageTests.PackedPackage>
+{
+    private readonly PackedPackage package;
+
+    public PackageTests(PackedPackage package) => this.package = package;
+
+    [Fact]
+    public void Package_carries_readme_licence_description_and_tags()
+    {
+        var metadata = this.package.Nuspec.Root!.Elements().Single(element => element.Name.LocalName == "metadata");
+        string Field(string name) => metadata.Elements().Single(element => element.Name.LocalName == name).Value;
+
+        Field("id").Should().Be("OpenTelemetry.Hatchet");
+        Field("license").Should().Be("Apache-2.0");
+        Field("readme").Should().Be("README.md");
+        Field("description").Should().Contain("HATCHET_CLIENT_WORKER_HEALTHCHECK");
+        Field("tags").Should().Contain("hatchet").And.Contain("prometheus");
+        this.package.Entries.Should().Contain("README.md");
+    }
+
+    [Fact]
+    public void Package_carries_the_library_with_its_xml_docs()
+    {
+        this.package.Entries.Should().Contain("lib/net10.0/OpenTelemetry.Hatchet.dll").And.Contain("lib/net10.0/OpenTelemetry.Hatchet.xml");
+    }
+
+    [Fact]
+    public void Symbols_package_carries_the_pdb()
+    {
+        using var symbols = ZipFile.OpenRead(this.package.SymbolsPath);
+
+        symbols.Entries.Select(entry => entry.FullName).Should().Contain("lib/net10.0/OpenTelemetry.Hatchet.pdb");
+    }
+
+    [Fact]
+    public void Library_is_built_deterministically()
+    {
+        this.package.Entries.Should().Contain("lib/net10.0/OpenTelemetry.Hatchet.dll");
+        using var archive = ZipFile.OpenRead(this.package.PackagePath);
+        using var packed = archive.GetEntry("lib/net10.0/OpenTelemetry.Hatchet.dll")!.Open();
+        using var copy = new MemoryStream();
+        packed.CopyTo(copy);
+
+        // Built twice from the same sources, the assembly must be the same to the byte.
+        copy.ToArray().Should().Equal(File.ReadAllBytes(this.package.SecondBuildDll));
+    }
+
+    /// <summary>Runs <c>dotnet pack</c> once for the class; each build gets its own artifacts folder.</summary>
+    public sealed class PackedPackage : IDisposable
+    {
+        private readonly string folder = Directory.CreateTempSubdirectory("hatchet-pack-").FullName;
+
+        public PackedPackage()
+        {
+            var project = Path.Combine(Repository.Root, "src", "OpenTelemetry.Hatchet", "OpenTelemetry.Hatchet.csproj");
+            var artifacts = Path.Combine(this.folder, "artifacts");
+            Run("pack", project, "-c", "Release", "-o", Path.Combine(this.folder, "out"), "--artifacts-path", artifacts, "-p:ContinuousIntegrationBuild=true");
+
+            // The second build starts from nothing in the same place, so only nondeterminism can make it differ.
+            Directory.Delete(artifacts, recursive: true);
+            Run("build", project, "-c", "Release", "--artifacts-path", artifacts, "-p:ContinuousIntegrationBuild=true");
+
+            this.PackagePath = Directory.GetFiles(Path.Combine(this.folder, "out"), "OpenTelemetry.Hatchet.*.nupkg").Single(path => !path.EndsWith(".snupkg", StringComparison.Ordinal));
+            this.SymbolsPath = Directory.GetFiles(Path.Combine(this.folder, "out"), "OpenTelemetry.Hatchet.*.snupkg").Single();
+            this.SecondBuildDll = Directory.GetFiles(artifacts, "OpenTelemetry.Hatchet.dll", SearchOption.AllDirectories).Single(path => path.Contains("bin", StringComparison.Ordinal));
+            using var archive = ZipFile.OpenRead(this.PackagePath);
+            this.Entries = [.. archive.Entries.Select(entry => entry.FullName)];
+            using var nuspec = archive.Entries.Single(entry => entry.FullName.EndsWith(".nuspec", StringComparison.Ordinal)).Open();
+            this.Nuspec = XDocument.Load(nuspec);
+        }
+
+        public string PackagePath { get; }
+
+        public string SymbolsPath { get; }
+
+        public string SecondBuildDll { get; }
+
+        public IReadOnlyList<string> Entries { get; }
+
+        public XDocument Nuspec { get; }
+
+        public void Dispose() => Directory.Delete(this.folder, recursive: true);
+
+        private static void Run(params string[] arguments)
+        {
+            using var process = Process.Start(new ProcessStartInfo("dotnet", arguments) { RedirectStandardOutput = true, RedirectStandardError = true })!;
+            var output = process.StandardOutput.ReadToEndAsync();
+            var error = process.StandardError.ReadToEndAsync();
+            process.WaitForExit();
+            if (process.ExitCode != 0)
+            {
+                throw new InvalidOperationException($"dotnet {string.Join(' ', arguments)} failed:\n{output.Result}\n{error.Result}");
+            }
+        }
+    }
+}
