@@ -20,6 +20,6 @@ internal static partial class Log
     [LoggerMessage(EventId = 5, Level = LogLevel.Debug, Message = "Hatchet worker healthcheck could not answer a request")]
     public static partial void RequestFailed(ILogger logger, Exception exception);
 
-    [LoggerMessage(EventId = 6, Level = LogLevel.Warning, Message = "Hatchet worker healthcheck accept loop failed; /health stops answering until the host restarts")]
-    public static partial void AcceptLoopFailed(ILogger logger, Exception exception);
+    [LoggerMessage(EventId = 6, Level = LogLevel.Warning, Message = "Hatchet worker healthcheck could not accept a request")]
+    public static partial void AcceptFailed(ILogger logger, Exception exception);
 }

@@ -67,8 +67,10 @@ public sealed class ExampleWorkerTests
         worker.Output.Should().Contain($"could not listen on 0.0.0.0:{port}").And.Contain("Address already in use");
     }
 
-    [Fact]
-    public async Task Example_exits_within_5_seconds_of_sigterm()
+    [Theory]
+    [InlineData("TERM")]
+    [InlineData("INT")]
+    public async Task Example_exits_within_5_seconds_of_a_stop_signal(string signal)
     {
         var port = FreeTcpPort.Next();
         using var worker = ExampleWorkerProcess.Start(Environment(enabled: "True", port));
@@ -76,10 +78,10 @@ public sealed class ExampleWorkerTests
         await Eventually.Until(() => TryGet(client, "/health"), reply => reply?.Status == HttpStatusCode.OK, "the example's /health to answer 200");
 
         var clock = Stopwatch.StartNew();
-        worker.Terminate();
+        worker.Signal(signal);
         var exited = await worker.WaitForExitAsync(TimeSpan.FromSeconds(5));
 
-        exited.Should().BeTrue($"the worker should exit within 5 s of SIGTERM; output:\n{worker.Output}");
+        exited.Should().BeTrue($"the worker should exit within 5 s of SIG{signal}; output:\n{worker.Output}");
         clock.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(5));
         worker.ExitCode.Should().Be(0);
         worker.Output.Should().Contain("Hatchet worker status changed from Healthy to Unhealthy");

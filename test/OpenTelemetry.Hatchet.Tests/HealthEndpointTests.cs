@@ -52,9 +52,16 @@ public sealed class HealthEndpointTests
         await using var worker = WorkerHost.Build(services: services => services.AddHostedService(_ => new SlowStart(release.Task)));
         var starting = worker.Host.StartAsync(TestContext.Current.CancellationToken);
 
-        var reply = await worker.Client.WaitForAnswerAsync("/health");
-        release.SetResult();
-        await starting;
+        HealthcheckClient.Reply reply;
+        try
+        {
+            reply = await worker.Client.WaitForAnswerAsync("/health");
+        }
+        finally
+        {
+            release.SetResult();
+            await starting;
+        }
 
         reply.Status.Should().Be(HttpStatusCode.ServiceUnavailable);
         reply.Body.Should().Be("""{"status":"STARTING"}""");

@@ -40,9 +40,16 @@ public sealed class LifecycleTests
         await using var worker = await WorkerHost.StartAsync(services: services => services.AddHostedService(_ => new SlowStop(release.Task)));
 
         var stopping = worker.Host.StopAsync(TestContext.Current.CancellationToken);
-        var reply = await Eventually.Until(() => worker.Client.GetAsync("/health"), (HealthcheckClient.Reply r) => r.Status != HttpStatusCode.OK, "/health to stop answering 200");
-        release.SetResult();
-        await stopping;
+        HealthcheckClient.Reply reply;
+        try
+        {
+            reply = await Eventually.Until(() => worker.Client.GetAsync("/health"), (HealthcheckClient.Reply r) => r.Status != HttpStatusCode.OK, "/health to stop answering 200");
+        }
+        finally
+        {
+            release.SetResult();
+            await stopping;
+        }
 
         reply.Status.Should().Be(HttpStatusCode.ServiceUnavailable);
         reply.Body.Should().Be("""{"status":"UNHEALTHY"}""");

@@ -182,8 +182,9 @@ internal sealed class HealthcheckServer(
             }
             catch (Exception exception)
             {
-                Log.AcceptLoopFailed(logger, exception);
-                return;
+                // One failed accept must not silence /health for the rest of the worker's life.
+                Log.AcceptFailed(logger, exception);
+                continue;
             }
 
             _ = this.RespondAsync(context);

@@ -48,10 +48,10 @@ internal sealed class ExampleWorkerProcess : IDisposable
         return new ExampleWorkerProcess(Process.Start(start)!);
     }
 
-    /// <summary>Sends SIGTERM, as Kubernetes and <c>docker stop</c> do.</summary>
-    public void Terminate()
+    /// <summary>Sends a signal by name: TERM as Kubernetes and <c>docker stop</c> do, INT as Ctrl-C does.</summary>
+    public void Signal(string signal)
     {
-        using var kill = Process.Start("kill", ["-TERM", this.process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        using var kill = Process.Start("kill", [$"-{signal}", this.process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
         kill.WaitForExit();
     }
 
