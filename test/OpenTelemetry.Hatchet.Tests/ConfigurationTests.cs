@@ -6,10 +6,6 @@ namespace OpenTelemetry.Hatchet.Tests;
 
 public sealed class ConfigurationTests
 {
-    private const string Enabled = "HATCHET_CLIENT_WORKER_HEALTHCHECK_ENABLED";
-    private const string Port = "HATCHET_CLIENT_WORKER_HEALTHCHECK_PORT";
-    private const string BindAddress = "HATCHET_CLIENT_WORKER_HEALTHCHECK_BIND_ADDRESS";
-
     [Theory]
     [InlineData("true")]
     [InlineData("True")]
@@ -21,7 +17,7 @@ public sealed class ConfigurationTests
     [InlineData("y")]
     public async Task Python_sdk_true_words_enable_the_healthcheck(string word)
     {
-        await using var worker = await WorkerHost.StartAsync(new Dictionary<string, string?> { [Enabled] = word });
+        await using var worker = await WorkerHost.StartAsync(new Dictionary<string, string?> { [HatchetVariables.Enabled] = word });
 
         (await worker.Client.GetAsync("/health")).Status.Should().Be(HttpStatusCode.OK);
     }
@@ -36,7 +32,7 @@ public sealed class ConfigurationTests
     [InlineData("n")]
     public async Task Python_sdk_false_words_leave_the_port_closed(string word)
     {
-        await using var worker = await WorkerHost.StartAsync(new Dictionary<string, string?> { [Enabled] = word });
+        await using var worker = await WorkerHost.StartAsync(new Dictionary<string, string?> { [HatchetVariables.Enabled] = word });
 
         FreeTcpPort.IsListening(worker.Port).Should().BeFalse();
     }
@@ -47,11 +43,11 @@ public sealed class ConfigurationTests
     [InlineData("enabled")]
     public async Task Unknown_enabled_word_stops_startup_naming_variable_and_value(string word)
     {
-        await using var worker = WorkerHost.Build(new Dictionary<string, string?> { [Enabled] = word });
+        await using var worker = WorkerHost.Build(new Dictionary<string, string?> { [HatchetVariables.Enabled] = word });
 
         var failure = await StartupFailure(worker);
 
-        failure.Message.Should().Contain($"{Enabled}='{word}'");
+        failure.Message.Should().Contain($"{HatchetVariables.Enabled}='{word}'");
     }
 
     [Theory]
@@ -63,18 +59,18 @@ public sealed class ConfigurationTests
     [InlineData("")]
     public async Task Bad_port_stops_startup_naming_variable_and_value(string value)
     {
-        await using var worker = WorkerHost.Build(new Dictionary<string, string?> { [Port] = value });
+        await using var worker = WorkerHost.Build(new Dictionary<string, string?> { [HatchetVariables.Port] = value });
 
         var failure = await StartupFailure(worker);
 
-        failure.Message.Should().Contain($"{Port}='{value}'").And.Contain("1 to 65535");
+        failure.Message.Should().Contain($"{HatchetVariables.Port}='{value}'").And.Contain("1 to 65535");
     }
 
     [Fact]
     public async Task Port_variable_moves_health_and_metrics()
     {
         var port = FreeTcpPort.Next();
-        await using var worker = await WorkerHost.StartAsync(new Dictionary<string, string?> { [Port] = port.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+        await using var worker = await WorkerHost.StartAsync(new Dictionary<string, string?> { [HatchetVariables.Port] = port.ToString(System.Globalization.CultureInfo.InvariantCulture) });
 
         var client = new HealthcheckClient(port);
         (await client.GetAsync("/health")).Status.Should().Be(HttpStatusCode.OK);
@@ -87,9 +83,9 @@ public sealed class ConfigurationTests
         var port = FreeTcpPort.Next();
         await using var worker = await WorkerHost.StartAsync(new Dictionary<string, string?>
         {
-            [Enabled] = null,
-            [Port] = null,
-            [BindAddress] = null,
+            [HatchetVariables.Enabled] = null,
+            [HatchetVariables.Port] = null,
+            [HatchetVariables.BindAddress] = null,
             ["Hatchet:Worker:HealthcheckEnabled"] = "true",
             ["Hatchet:Worker:HealthcheckPort"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Hatchet:Worker:HealthcheckBindAddress"] = "localhost",
@@ -145,7 +141,7 @@ public sealed class ConfigurationTests
     [Fact]
     public async Task Validation_failures_all_name_their_setting_at_once()
     {
-        await using var worker = WorkerHost.Build(new Dictionary<string, string?> { [Enabled] = "maybe", [Port] = "abc" });
+        await using var worker = WorkerHost.Build(new Dictionary<string, string?> { [HatchetVariables.Enabled] = "maybe", [HatchetVariables.Port] = "abc" });
 
         var failure = await StartupFailure(worker);
 

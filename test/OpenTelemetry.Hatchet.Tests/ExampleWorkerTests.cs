@@ -42,15 +42,15 @@ public sealed class ExampleWorkerTests
     {
         using var worker = ExampleWorkerProcess.Start(new Dictionary<string, string?>
         {
-            ["HATCHET_CLIENT_WORKER_HEALTHCHECK_ENABLED"] = "True",
-            ["HATCHET_CLIENT_WORKER_HEALTHCHECK_PORT"] = "abc",
+            [HatchetVariables.Enabled] = "True",
+            [HatchetVariables.Port] = "abc",
         });
 
         var exited = await worker.WaitForExitAsync(TimeSpan.FromSeconds(30));
 
         exited.Should().BeTrue();
         worker.ExitCode.Should().NotBe(0);
-        worker.Output.Should().Contain("HATCHET_CLIENT_WORKER_HEALTHCHECK_PORT='abc'");
+        worker.Output.Should().Contain($"{HatchetVariables.Port}='abc'");
     }
 
     [Fact]
@@ -90,8 +90,8 @@ public sealed class ExampleWorkerTests
 
     private static Dictionary<string, string?> Environment(string? enabled, int port) => new()
     {
-        ["HATCHET_CLIENT_WORKER_HEALTHCHECK_ENABLED"] = enabled,
-        ["HATCHET_CLIENT_WORKER_HEALTHCHECK_PORT"] = port.ToString(CultureInfo.InvariantCulture),
+        [HatchetVariables.Enabled] = enabled,
+        [HatchetVariables.Port] = port.ToString(CultureInfo.InvariantCulture),
     };
 
     private static async Task<HealthcheckClient.Reply?> TryGet(HealthcheckClient client, string path)

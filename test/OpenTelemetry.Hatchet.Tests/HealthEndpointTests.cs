@@ -52,16 +52,7 @@ public sealed class HealthEndpointTests
         await using var worker = WorkerHost.Build(services: services => services.AddHostedService(_ => new SlowStart(release.Task)));
         var starting = worker.Host.StartAsync(TestContext.Current.CancellationToken);
 
-        HealthcheckClient.Reply reply;
-        try
-        {
-            reply = await worker.Client.WaitForAnswerAsync("/health");
-        }
-        finally
-        {
-            release.SetResult();
-            await starting;
-        }
+        var reply = await HeldPhase.ProbeAsync(starting, release, () => worker.Client.WaitForAnswerAsync("/health"));
 
         reply.Status.Should().Be(HttpStatusCode.ServiceUnavailable);
         reply.Body.Should().Be("""{"status":"STARTING"}""");

@@ -40,16 +40,9 @@ public sealed class LifecycleTests
         await using var worker = await WorkerHost.StartAsync(services: services => services.AddHostedService(_ => new SlowStop(release.Task)));
 
         var stopping = worker.Host.StopAsync(TestContext.Current.CancellationToken);
-        HealthcheckClient.Reply reply;
-        try
-        {
-            reply = await Eventually.Until(() => worker.Client.GetAsync("/health"), (HealthcheckClient.Reply r) => r.Status != HttpStatusCode.OK, "/health to stop answering 200");
-        }
-        finally
-        {
-            release.SetResult();
-            await stopping;
-        }
+
+        var reply = await HeldPhase.ProbeAsync(stopping, release, () => Eventually.Until(
+            () => worker.Client.GetAsync("/health"), (HealthcheckClient.Reply r) => r.Status != HttpStatusCode.OK, "/health to stop answering 200"));
 
         reply.Status.Should().Be(HttpStatusCode.ServiceUnavailable);
         reply.Body.Should().Be("""{"status":"UNHEALTHY"}""");
@@ -115,7 +108,7 @@ public sealed class LifecycleTests
     [Fact]
     public async Task Disabled_healthcheck_opens_no_port()
     {
-        await using var worker = await WorkerHost.StartAsync(new Dictionary<string, string?> { ["HATCHET_CLIENT_WORKER_HEALTHCHECK_ENABLED"] = null });
+        await using var worker = await WorkerHost.StartAsync(new Dictionary<string, string?> { [HatchetVariables.Enabled] = null });
 
         worker.Health.Status.Should().Be(HatchetWorkerStatus.Healthy);
         FreeTcpPort.IsListening(worker.Port).Should().BeFalse();

@@ -11,7 +11,7 @@ public sealed class MeterTests
     {
         var exported = new List<Metric>();
         await using var worker = await WorkerHost.StartAsync(
-            new Dictionary<string, string?> { ["HATCHET_CLIENT_WORKER_HEALTHCHECK_ENABLED"] = "false" },
+            new Dictionary<string, string?> { [HatchetVariables.Enabled] = "false" },
             services: services => services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddInMemoryExporter(exported)));
 
         worker.Host.Services.GetRequiredService<MeterProvider>().ForceFlush();

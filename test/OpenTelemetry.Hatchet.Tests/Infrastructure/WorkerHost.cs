@@ -39,9 +39,9 @@ internal sealed class WorkerHost : IAsyncDisposable
         var chosenPort = port ?? FreeTcpPort.Next();
         var configuration = new Dictionary<string, string?>
         {
-            ["HATCHET_CLIENT_WORKER_HEALTHCHECK_ENABLED"] = "true",
-            ["HATCHET_CLIENT_WORKER_HEALTHCHECK_PORT"] = chosenPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["HATCHET_CLIENT_WORKER_HEALTHCHECK_BIND_ADDRESS"] = "127.0.0.1",
+            [HatchetVariables.Enabled] = "true",
+            [HatchetVariables.Port] = chosenPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            [HatchetVariables.BindAddress] = "127.0.0.1",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
