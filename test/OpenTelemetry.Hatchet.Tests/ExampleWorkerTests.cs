@@ -16,7 +16,7 @@ public sealed class ExampleWorkerTests
         using var worker = ExampleWorkerProcess.Start(Environment(enabled: "True", port));
         var client = new HealthcheckClient(port, "localhost");
 
-        var health = await Eventually.Until(() => TryGet(client, "/health"), reply => reply?.Status == HttpStatusCode.OK, "the example's /health to answer 200");
+        var health = await WaitUntilHealthyAsync(worker, client);
         var metrics = await client.GetAsync("/metrics");
 
         health!.Body.Should().Be("""{"status":"HEALTHY"}""");
@@ -75,7 +75,7 @@ public sealed class ExampleWorkerTests
         var port = FreeTcpPort.Next();
         using var worker = ExampleWorkerProcess.Start(Environment(enabled: "True", port));
         var client = new HealthcheckClient(port, "localhost");
-        await Eventually.Until(() => TryGet(client, "/health"), reply => reply?.Status == HttpStatusCode.OK, "the example's /health to answer 200");
+        await WaitUntilHealthyAsync(worker, client);
 
         var clock = Stopwatch.StartNew();
         worker.Signal(signal);
@@ -93,6 +93,18 @@ public sealed class ExampleWorkerTests
         [HatchetVariables.Enabled] = enabled,
         [HatchetVariables.Port] = port.ToString(CultureInfo.InvariantCulture),
     };
+
+    private static async Task<HealthcheckClient.Reply?> WaitUntilHealthyAsync(ExampleWorkerProcess worker, HealthcheckClient client)
+    {
+        try
+        {
+            return await Eventually.Until(() => TryGet(client, "/health"), reply => reply?.Status == HttpStatusCode.OK, "the example's /health to answer 200");
+        }
+        catch (TimeoutException timeout)
+        {
+            throw new TimeoutException($"{timeout.Message}\nThe example's output:\n{worker.Output}", timeout);
+        }
+    }
 
     private static async Task<HealthcheckClient.Reply?> TryGet(HealthcheckClient client, string path)
     {

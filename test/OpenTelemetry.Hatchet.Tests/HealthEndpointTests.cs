@@ -1,7 +1,5 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
-using System.Net.Sockets;
-using System.Text;
 using OpenTelemetry.Hatchet.Tests.Infrastructure;
 
 namespace OpenTelemetry.Hatchet.Tests;
@@ -138,30 +136,26 @@ public sealed class HealthEndpointTests
     }
 
     [Fact]
+    public async Task Head_sends_headers_only_on_the_wire()
+    {
+        await using var worker = await WorkerHost.StartAsync();
+
+        var answer = await RawHttp.ExchangeAsync(worker.Port, "HEAD /health HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+
+        answer.Should().StartWith("HTTP/1.1 200 ");
+        answer.Should().Contain("Content-Length: 20\r\n");
+        answer.Should().EndWith("\r\n\r\n", "a HEAD response has no body");
+    }
+
+    [Fact]
     public async Task Http_1_0_client_gets_the_status()
     {
         await using var worker = await WorkerHost.StartAsync();
-        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        await socket.ConnectAsync(IPAddress.Loopback, worker.Port, TestContext.Current.CancellationToken);
 
-        await socket.SendAsync(Encoding.ASCII.GetBytes("GET /health HTTP/1.0\r\n\r\n"), TestContext.Current.CancellationToken);
-        var answer = await ReadToEndAsync(socket);
+        var answer = await RawHttp.ExchangeAsync(worker.Port, "GET /health HTTP/1.0\r\n\r\n");
 
         answer.Should().StartWith("HTTP/1.");
         answer.Should().Contain(" 200 ");
         answer.Should().EndWith("""{"status":"HEALTHY"}""");
-    }
-
-    private static async Task<string> ReadToEndAsync(Socket socket)
-    {
-        var buffer = new byte[4096];
-        var text = new StringBuilder();
-        int read;
-        while ((read = await socket.ReceiveAsync(buffer, TestContext.Current.CancellationToken)) > 0)
-        {
-            text.Append(Encoding.ASCII.GetString(buffer, 0, read));
-        }
-
-        return text.ToString();
     }
 }

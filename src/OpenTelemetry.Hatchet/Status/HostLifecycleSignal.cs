@@ -7,7 +7,8 @@ namespace OpenTelemetry.Hatchet.Status;
 /// </summary>
 /// <remarks>
 /// The lifecycle hooks run for every hosted service in phases, so <c>StartedAsync</c> means every
-/// service's <c>StartAsync</c> has returned, and <c>StoppingAsync</c> comes before any of them stops.
+/// service's <c>StartAsync</c> has returned. Stopping is taken from <c>ApplicationStopping</c>, which
+/// fires first however the host is stopped: by Ctrl-C or SIGTERM, or by a call to <c>StopAsync</c>.
 /// </remarks>
 internal sealed class HostLifecycleSignal(HatchetWorkerHealth health, IHostApplicationLifetime lifetime) : IHostedLifecycleService, IDisposable
 {
@@ -17,8 +18,7 @@ internal sealed class HostLifecycleSignal(HatchetWorkerHealth health, IHostAppli
     {
         health.ReportHostStatus(HatchetWorkerStatus.Starting, "the host is starting");
 
-        // Ctrl-C and SIGTERM signal ApplicationStopping before the host runs its stopping hooks:
-        // the earlier the probes see it, the sooner the worker stops getting traffic.
+        // The earlier the probes see the host stopping, the sooner the worker stops getting traffic.
         this.stopping = lifetime.ApplicationStopping.Register(this.OnStopping);
         return Task.CompletedTask;
     }
@@ -31,11 +31,7 @@ internal sealed class HostLifecycleSignal(HatchetWorkerHealth health, IHostAppli
         return Task.CompletedTask;
     }
 
-    public Task StoppingAsync(CancellationToken cancellationToken)
-    {
-        this.OnStopping();
-        return Task.CompletedTask;
-    }
+    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 

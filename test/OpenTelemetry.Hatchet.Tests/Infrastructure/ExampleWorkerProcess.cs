@@ -26,7 +26,9 @@ internal sealed class ExampleWorkerProcess : IDisposable
 
     public static ExampleWorkerProcess Start(IDictionary<string, string?> environment)
     {
-        var start = new ProcessStartInfo("dotnet", [Repository.ExampleWorkerDll])
+        // A shell starts background jobs with SIGINT ignored, and an ignored signal stays ignored across
+        // exec; env puts it back to default so that Ctrl-C (SIGINT) reaches the worker wherever tests run.
+        var start = new ProcessStartInfo("env", ["--default-signal=INT", "dotnet", Repository.ExampleWorkerDll])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
