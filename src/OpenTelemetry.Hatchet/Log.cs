@@ -22,4 +22,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 6, Level = LogLevel.Warning, Message = "Hatchet worker healthcheck could not accept a request")]
     public static partial void AcceptFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 7, Level = LogLevel.Warning, Message = "Hatchet worker healthcheck listener faulted while starting (attempt {Attempt}), as .NET's HttpListener can when a client connects in that instant; trying again")]
+    public static partial void StartRaced(ILogger logger, int attempt, Exception exception);
 }

@@ -76,25 +76,22 @@ internal sealed class HealthcheckServer(
     {
         var address = BindAddressOf(settings);
         var port = settings.HealthcheckPort;
-        var listener = new HttpListener { IgnoreWriteExceptions = true };
+        var healthPrefixes = address.ListenerHosts.Select(host => $"http://{host}:{port}/").ToArray();
         var exporterPrefixes = address.ListenerHosts.Select(host => $"http://{host}:{port}/metrics/").ToArray();
-        foreach (var host in address.ListenerHosts)
-        {
-            listener.Prefixes.Add($"http://{host}:{port}/");
-        }
-
+        HttpListener? listener = null;
         try
         {
-            listener.Start();
+            listener = HttpListenerStartup.Start(healthPrefixes, logger);
             foreach (var prefix in exporterPrefixes)
             {
                 this.exporterListener?.Prefixes.Add(prefix);
             }
         }
-        catch (HttpListenerException exception)
+        catch (Exception exception)
         {
+            // Whatever went wrong, the worker runs on without its healthcheck unless the user asked otherwise.
             this.RemoveExporterPrefixes(exporterPrefixes);
-            listener.Close();
+            listener?.Close();
             if (settings.FailStartupIfHealthcheckUnavailable)
             {
                 throw new InvalidOperationException(
