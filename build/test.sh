@@ -9,7 +9,8 @@ results="${TEST_RESULTS_DIR:-artifacts/test-results}"
 rm -rf "$results"
 mkdir -p "$results"
 
-dotnet test --solution OpenTelemetry.Hatchet.sln --results-directory "$results" --report-xunit-xml "$@"
+# --timeout turns a hung test into a failure in minutes instead of a CI run that never ends.
+dotnet test --solution OpenTelemetry.Hatchet.sln --results-directory "$results" --report-xunit-xml --timeout 10m "$@"
 status=$?
 
 sum() { # sum one attribute of every <assembly> element in the reports

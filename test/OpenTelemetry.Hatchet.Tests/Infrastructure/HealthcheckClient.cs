@@ -38,8 +38,9 @@ internal sealed class HealthcheckClient(int port, string host = "127.0.0.1")
     }
 
     /// <summary>Polls until the endpoint answers at all, for tests that start something in the background.</summary>
-    public Task<Reply> WaitForAnswerAsync(string path)
-        => Eventually.Until(
+    public async Task<Reply> WaitForAnswerAsync(string path)
+    {
+        var reply = await Eventually.Until(
             async () =>
             {
                 try
@@ -52,7 +53,9 @@ internal sealed class HealthcheckClient(int port, string host = "127.0.0.1")
                 }
             },
             reply => reply is not null,
-            $"an answer from {path} on port {port}").ContinueWith(task => task.Result!, TaskScheduler.Default);
+            $"an answer from {path} on port {port}");
+        return reply!;
+    }
 
     internal sealed record Reply(HttpStatusCode Status, MediaTypeHeaderValue? ContentType, string Body, HttpResponseHeaders Headers, HttpContentHeaders ContentHeaders);
 }
