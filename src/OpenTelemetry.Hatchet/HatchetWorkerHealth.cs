@@ -71,19 +71,19 @@ public sealed class HatchetWorkerHealth
 
     private void Update(Action record)
     {
-        StatusReport previous;
+        HatchetWorkerStatus previous;
         StatusReport current;
         lock (this.gate)
         {
-            previous = StatusReport.Worst(this.host, this.worker);
+            previous = (HatchetWorkerStatus)this.status;
             record();
             current = StatusReport.Worst(this.host, this.worker);
             Volatile.Write(ref this.status, (int)current.Status);
         }
 
-        if (previous.Status != current.Status)
+        if (previous != current.Status)
         {
-            Log.StatusChanged(this.logger, current.Status == HatchetWorkerStatus.Unhealthy ? LogLevel.Warning : LogLevel.Information, previous.Status, current.Status, current.Reason);
+            Log.StatusChanged(this.logger, current.Status == HatchetWorkerStatus.Unhealthy ? LogLevel.Warning : LogLevel.Information, previous, current.Status, current.Reason);
         }
     }
 }
