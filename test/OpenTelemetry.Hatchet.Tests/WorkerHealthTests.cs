@@ -1,3 +1,6 @@
+using Microsoft.Extensions.Logging;
+using OpenTelemetry.Hatchet.Tests.Infrastructure;
+
 namespace OpenTelemetry.Hatchet.Tests;
 
 public sealed class WorkerHealthTests
@@ -49,6 +52,21 @@ public sealed class WorkerHealthTests
         health.ReportStatus(HatchetWorkerStatus.Healthy);
 
         health.Status.Should().Be(HatchetWorkerStatus.Starting);
+    }
+
+    [Fact]
+    public void Status_change_is_logged_once_with_its_reason()
+    {
+        using var logs = new CapturedLogs();
+        var health = new HatchetWorkerHealth(new Logger<HatchetWorkerHealth>(new LoggerFactory([logs])));
+        health.ReportHostStatus(HatchetWorkerStatus.Healthy, "started");
+
+        health.ReportStatus(HatchetWorkerStatus.Unhealthy, "lost the engine");
+        health.ReportStatus(HatchetWorkerStatus.Unhealthy, "still lost");
+
+        logs.Lines.Select(line => (line.Level, line.Message)).Should().Equal(
+            (LogLevel.Information, "Hatchet worker status changed from Initialized to Healthy: started"),
+            (LogLevel.Warning, "Hatchet worker status changed from Healthy to Unhealthy: lost the engine"));
     }
 
     [Fact]
