@@ -50,7 +50,11 @@ public sealed class HealthEndpointTests
         await using var worker = WorkerHost.Build(services: services => services.AddHostedService(_ => new SlowStart(release.Task)));
         var starting = worker.Host.StartAsync(TestContext.Current.CancellationToken);
 
-        var reply = await HeldPhase.ProbeAsync(starting, release, () => worker.Client.WaitForAnswerAsync("/health"));
+        var reply = await HeldPhase.ProbeAsync(starting, release, async () =>
+        {
+            await worker.WaitUntilListeningAsync();
+            return await worker.Client.GetAsync("/health");
+        });
 
         reply.Status.Should().Be(HttpStatusCode.ServiceUnavailable);
         reply.Body.Should().Be("""{"status":"STARTING"}""");

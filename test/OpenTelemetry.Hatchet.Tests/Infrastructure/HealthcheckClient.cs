@@ -37,25 +37,5 @@ internal sealed class HealthcheckClient(int port, string host = "127.0.0.1")
         return new Reply(response.StatusCode, response.Content.Headers.ContentType, text, response.Headers, response.Content.Headers);
     }
 
-    /// <summary>Polls until the endpoint answers at all, for tests that start something in the background.</summary>
-    public async Task<Reply> WaitForAnswerAsync(string path)
-    {
-        var reply = await Eventually.Until(
-            async () =>
-            {
-                try
-                {
-                    return await this.GetAsync(path);
-                }
-                catch (HttpRequestException)
-                {
-                    return null;
-                }
-            },
-            reply => reply is not null,
-            $"an answer from {path} on port {port}");
-        return reply!;
-    }
-
     internal sealed record Reply(HttpStatusCode Status, MediaTypeHeaderValue? ContentType, string Body, HttpResponseHeaders Headers, HttpContentHeaders ContentHeaders);
 }
