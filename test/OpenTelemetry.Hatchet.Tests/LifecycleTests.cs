@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using OpenTelemetry.Hatchet.Tests.Infrastructure;
+using OpenTelemetry.Metrics;
 
 namespace OpenTelemetry.Hatchet.Tests;
 
@@ -112,6 +113,16 @@ public sealed class LifecycleTests
 
         worker.Health.Status.Should().Be(HatchetWorkerStatus.Healthy);
         FreeTcpPort.IsListening(worker.Port).Should().BeFalse();
+    }
+
+    [Fact]
+    public async Task Calling_the_one_line_twice_serves_one_healthcheck()
+    {
+        await using var worker = await WorkerHost.StartAsync(services: services => services.AddOpenTelemetry().WithHatchetWorkerMetrics());
+
+        worker.Logs.Lines.Should().ContainSingle(line => line.Message.StartsWith("Hatchet worker healthcheck listening on", StringComparison.Ordinal));
+        worker.Logs.Lines.Should().NotContain(line => line.Level >= LogLevel.Warning);
+        (await worker.Client.GetAsync("/health")).Status.Should().Be(HttpStatusCode.OK);
     }
 
     [Fact]

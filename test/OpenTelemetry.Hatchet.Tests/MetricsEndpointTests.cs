@@ -1,6 +1,9 @@
+using System.Diagnostics.Metrics;
 using System.Net;
 using System.Text.RegularExpressions;
+using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry.Hatchet.Tests.Infrastructure;
+using OpenTelemetry.Metrics;
 
 namespace OpenTelemetry.Hatchet.Tests;
 
@@ -76,6 +79,21 @@ public sealed partial class MetricsEndpointTests
 
         withSlash.Body.Should().Contain("hatchet_worker_status");
         without.Body.Should().Contain("hatchet_worker_status");
+    }
+
+    [Fact]
+    public async Task Application_meters_are_served_beside_the_worker_metrics()
+    {
+        using var meter = new Meter($"App.{Guid.NewGuid():N}");
+        meter.CreateCounter<long>("orders.processed").Add(3);
+        await using var worker = await WorkerHost.StartAsync(
+            services: services => services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter(meter.Name)));
+
+        meter.CreateCounter<long>("orders.processed").Add(4);
+        var reply = await worker.Client.GetAsync("/metrics");
+
+        SampleValue(reply.Body, "orders_processed_total").Should().Be(4);
+        SampleValue(reply.Body, "hatchet_worker_status").Should().Be(1);
     }
 
     internal static double SampleValue(string exposition, string metric)
