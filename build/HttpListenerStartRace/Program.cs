@@ -12,7 +12,7 @@ var starts = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) 
 
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"first HttpListener.Start in this process: {TimeStart():F2} ms; second: {TimeStart():F2} ms; third: {TimeStart():F2} ms"));
 
-var port = UnusedPort();
+var port = HttpListenerStartup.UnusedLoopbackPort();
 var faults = new FaultCounter();
 var stop = 0;
 var client = new Thread(() =>
@@ -43,19 +43,12 @@ Console.WriteLine($"starts: {starts}; faulted in Start and recovered: {faults.Co
 static double TimeStart()
 {
     var listener = new HttpListener();
-    listener.Prefixes.Add($"http://127.0.0.1:{UnusedPort()}/");
+    listener.Prefixes.Add($"http://127.0.0.1:{HttpListenerStartup.UnusedLoopbackPort()}/");
     var clock = Stopwatch.StartNew();
     listener.Start();
     var elapsed = clock.Elapsed.TotalMilliseconds;
     listener.Close();
     return elapsed;
-}
-
-static int UnusedPort()
-{
-    using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-    socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-    return ((IPEndPoint)socket.LocalEndPoint!).Port;
 }
 
 /// <summary>Counts the warnings HttpListenerStartup writes for each faulted start.</summary>

@@ -19,8 +19,9 @@ namespace OpenTelemetry.Hatchet.Healthcheck;
 /// </para>
 /// <para>
 /// The instant lasts as long as the endpoint's constructor. The first HttpListener a process starts takes
-/// 2.5 ms (Release) to 9 ms (Debug) here, most of it compiling code; later ones take about 0.1 ms. Starting one first on a private
-/// loopback port, which no client knows, makes the public start one of the fast ones.
+/// 2.5 ms (Release) to 9 ms (Debug) here, most of it compiling code; later ones take about 0.1 ms.
+/// Starting one first on a private loopback port, which no client knows, makes the public start one of
+/// the fast ones.
 /// </para>
 /// </remarks>
 internal static class HttpListenerStartup
@@ -83,7 +84,8 @@ internal static class HttpListenerStartup
         }
     }
 
-    private static int UnusedLoopbackPort()
+    /// <summary>A loopback port that nothing listens on, for a listener no client knows about.</summary>
+    internal static int UnusedLoopbackPort()
     {
         using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
