@@ -38,6 +38,7 @@ if ! command -v wrk >/dev/null; then
 fi
 command -v curl >/dev/null || { echo "bench.sh needs curl." >&2; exit 1; }
 
+load_start=$(cut -d' ' -f1 /proc/loadavg) # other work on the machine shows here
 rm -rf "$work"
 mkdir -p "$work"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
@@ -184,6 +185,7 @@ bdn_table() { # the table of one benchmark class, with BenchmarkDotNet's HTML es
   fi
 }
 scrape_sizes=$(grep -m1 '^scrape sizes:' "$work/bdn.log" | sed 's/^scrape sizes: //' || true)
+hatchet_gauges=$(grep -m1 '^hatchet gauges:' "$work/bdn.log" | sed 's/^hatchet gauges: //' || true)
 bdn_environment=$(awk '/^```/ { n++; next } n == 1' "$(ls "$work"/bdn/results/*-github.md | head -1)" | grep -v '^$')
 
 # ---------------------------------------------------------------- 3. What turning it on costs a worker
@@ -228,6 +230,9 @@ done
 wait_for "${idle_pid[off]}" has_started idle-off
 wait_for "${idle_pid[on]}" answers "${idle_port[on]}" /health
 wait_for "${idle_pid[probed]}" answers "${idle_port[probed]}" /health
+# One scrape before the window, so that it measures the steady cost of scrapes rather than the first one's JIT.
+curl -s -o /dev/null "http://127.0.0.1:${idle_port[probed]}/metrics"
+scrapes_done=1
 pause 5 # past the start's own work (tiered JIT, first GCs) before the window opens
 declare -A rss_start threads_start ticks_start rss_end threads_end ticks_end
 for mode in off on probed; do
@@ -238,7 +243,7 @@ done
 # "probed": scraped every 5 s as in the seed's Prometheus config, and probed every 10 s as by a kubelet.
 window_end=$(( $(now_us) + idle_seconds * 1000000 ))
 for ((second = 0; $(now_us) < window_end; second++)); do
-  if (( second % 5 == 0 )); then curl -s -o /dev/null "http://127.0.0.1:${idle_port[probed]}/metrics"; fi
+  if (( second % 5 == 0 )); then curl -s -o /dev/null "http://127.0.0.1:${idle_port[probed]}/metrics"; scrapes_done=$((scrapes_done + 1)); fi
   if (( second % 10 == 0 )); then http_status "${idle_port[probed]}" /health; fi
   remaining=$(( window_end - $(now_us) ))
   (( remaining > 0 )) && pause "$(awk -v r="$remaining" 'BEGIN { printf "%.3f", (r < 1000000 ? r : 1000000) / 1000000 }')"
@@ -247,9 +252,28 @@ for mode in off on probed; do
   rss_end[$mode]=$(rss_mib "${idle_pid[$mode]}")
   threads_end[$mode]=$(threads "${idle_pid[$mode]}")
   ticks_end[$mode]=$(cpu_ticks "${idle_pid[$mode]}")
-  stop_server "${idle_pid[$mode]}"
 done
+stop_server "${idle_pid[off]}"
+stop_server "${idle_pid[on]}"
 clock_ticks=$(getconf CLK_TCK)
+
+# .NET compiles a method again, optimised, after it has run 30 times: code that runs once per scrape is
+# optimised only after dozens of scrapes. This measures the CPU of those scrapes and of the ones after.
+warm_scrapes=80
+steady_scrapes=40
+echo "== scrape CPU: $warm_scrapes scrapes, then $steady_scrapes more"
+scrape_cpu_ms() { # scrape_cpu_ms N: the probed worker's CPU over N scrapes, 0.35 s apart (past the exporter's 300 ms cache)
+  local before
+  before=$(cpu_ticks "${idle_pid[probed]}")
+  for _ in $(seq "$1"); do
+    curl -s -o /dev/null "http://127.0.0.1:${idle_port[probed]}/metrics"
+    pause 0.35
+  done
+  echo $(( ($(cpu_ticks "${idle_pid[probed]}") - before) * 1000 / clock_ticks ))
+}
+warm_cpu_ms=$(scrape_cpu_ms "$warm_scrapes")
+steady_cpu_ms=$(scrape_cpu_ms "$steady_scrapes")
+stop_server "${idle_pid[probed]}"
 declare -A cpu_ms
 for mode in off on probed; do
   cpu_ms[$mode]=$(( (ticks_end[$mode] - ticks_start[$mode]) * 1000 / clock_ticks ))
@@ -299,14 +323,15 @@ commit="$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src examples || 
 {
   echo "# Benchmarks"
   echo
-  echo "Produced by \`$command\` (about ten minutes). Figures are from one run on the machine below: compare the"
+  echo "Produced by \`$command\` (about six minutes). Figures are from one run on the machine below: compare the"
   echo "rows of one run with each other, not with another machine's. Nothing here is a test and no figure fails anything."
   echo
   echo "| | |"
   echo "| --- | --- |"
   echo "| date (UTC) | $(date -u '+%Y-%m-%d %H:%M') |"
   echo "| code measured | \`$commit\` $(git log -1 --format=%s | sed 's/|/\\|/g') |"
-  echo "| what answers the worker's /health | \`Server: ${served_by[hatchet]:-(no Server header)}\` |"
+  echo "| Server header of the worker's /health answer | ${served_by[hatchet]:-none} |"
+  echo "| load average (1 min) at start / end of the run | $load_start / $(cut -d' ' -f1 /proc/loadavg) |"
   echo "| CPU | $(nproc) × $(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //') |"
   echo "| kernel | $(uname -r) |"
   echo "| .NET | SDK $(dotnet --version), runtime $(dotnet --list-runtimes | awk '/Microsoft.NETCore.App/ { v = $2 } END { print v }') |"
@@ -353,8 +378,8 @@ commit="$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src examples || 
   echo
   bdn_table StatusReadBenchmarks
   echo
-  echo "One collection of the gauges (\`MeterListener.RecordObservableInstruments\`), against the plainest"
-  echo "observable gauge .NET offers:"
+  echo "One collection of the gauges (\`MeterListener.RecordObservableInstruments\`; every Hatchet gauge: ${hatchet_gauges:-not listed}),"
+  echo "against the plainest observable gauge .NET offers:"
   echo
   bdn_table GaugeObservationBenchmarks
   echo
@@ -374,7 +399,8 @@ commit="$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src examples || 
   echo "\"Application started\" log line, and to the first \`200\` from /health (polled every 5 ms)."
   echo "Idle: the three workers run side by side; after a 5 s settle, CPU is utime + stime from /proc/PID/stat over"
   echo "${idle_seconds} s, working set is VmRSS and threads is Threads from /proc/PID/status. \"Probed\" is scraped at"
-  echo "/metrics every 5 s (the seed's Prometheus config) and probed at /health every 10 s (a kubelet's default)."
+  echo "/metrics every 5 s (the seed's Prometheus config) and probed at /health every 10 s (a kubelet's default),"
+  echo "after one scrape before the window, so that the first scrape's compiling is not counted."
   echo
   echo "| | off | on, idle | on, probed | on ÷ off | probed ÷ off |"
   echo "| --- | ---: | ---: | ---: | ---: | ---: |"
@@ -387,6 +413,15 @@ commit="$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src examples || 
     unset -n values
   done
   echo "| CPU over ${idle_seconds} s, ms | ${cpu_ms[off]} | ${cpu_ms[on]} | ${cpu_ms[probed]} | $(ratio "${cpu_ms[on]}" "${cpu_ms[off]}") | $(ratio "${cpu_ms[probed]}" "${cpu_ms[off]}") |"
+  first=$((scrapes_done + 1))
+  echo
+  echo "CPU of scrapes: the probed worker, scraped $warm_scrapes more times and then $steady_scrapes more, 0.35 s apart"
+  echo "(each CPU figure includes the worker's idle CPU between scrapes):"
+  echo
+  echo "| scrapes | CPU, ms | per scrape, ms |"
+  echo "| --- | ---: | ---: |"
+  echo "| $first to $((first + warm_scrapes - 1)) (while .NET optimises the scrape path) | $warm_cpu_ms | $(ratio "$warm_cpu_ms" "$warm_scrapes") |"
+  echo "| $((first + warm_scrapes)) to $((first + warm_scrapes + steady_scrapes - 1)) | $steady_cpu_ms | $(ratio "$steady_cpu_ms" "$steady_scrapes") |"
   echo
   echo "Launches during which the worker ended before answering (launched again, logs kept in $work): $startup_crashes."
   echo "CPU time is counted in ticks of $((1000 / clock_ticks)) ms."
@@ -403,7 +438,14 @@ commit="$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src examples || 
   for server in prometheus-net floor; do
     echo "  - ${title[$server]}: ${ahead[$server]:-nowhere}."
   done
-  echo "- The machine has 2 cores shared by wrk and the server; a server that needs fewer cycles per request leaves"
+  echo "- Scrapes cost the worker CPU mostly while .NET is still optimising the scrape path: $(ratio "$warm_cpu_ms" "$warm_scrapes") ms each over"
+  echo "  scrapes $first to $((first + warm_scrapes - 1)), $(ratio "$steady_cpu_ms" "$steady_scrapes") ms each after that."
+  echo "- The machine has $(nproc) cores shared by wrk and the server; a server that needs fewer cycles per request leaves"
   echo "  more to wrk, so requests/s here rank the servers rather than size them."
+  if awk -v a="$load_start" -v b="$(cut -d' ' -f1 /proc/loadavg)" -v n="$(nproc)" 'BEGIN { exit !(a > n || b > n) }'; then
+    echo "- The load average was above the number of cores: other work shared the machine during this run. p99"
+    echo "  latencies, startup times and single-request times are then mostly scheduling; rerun on a quiet machine"
+    echo "  before leaning on them. Requests/s and allocations suffer less."
+  fi
 } >"$output"
 echo "wrote $output"

@@ -10,7 +10,7 @@ namespace PrometheusNetPeer;
 /// on the same port.
 /// </summary>
 /// <remarks>
-/// The two listeners share the port the way the healthcheck's do: the managed HttpListener routes
+/// The two listeners share the port: the managed HttpListener routes
 /// <c>/metrics</c> to the MetricServer's longer prefix and everything else to the root one.
 /// </remarks>
 public sealed class PrometheusNetServer : IDisposable
