@@ -34,8 +34,7 @@ public static class HatchetWorkerHealthChecksBuilderExtensions
         builder.Services.Configure<HatchetWorkerHealthCheckNames>(names => names.Names.Add(name));
         return builder.Add(new HealthCheckRegistration(
             name,
-            provider => new HatchetWorkerHealthCheck(provider.GetService<HatchetWorkerHealth>()
-                ?? throw new InvalidOperationException("AddHatchetWorker needs services.AddOpenTelemetry().WithHatchetWorkerMetrics() to be called too.")),
+            provider => new HatchetWorkerHealthCheck(provider.GetService<HatchetWorkerHealth>()),
             failureStatus,
             tags));
     }

@@ -7,10 +7,21 @@ namespace OpenTelemetry.Hatchet.HealthChecks;
 /// every tool built on it see it: <see cref="HatchetWorkerStatus.Healthy"/> is healthy, every other status
 /// is the registration's failure status.
 /// </summary>
-internal sealed class HatchetWorkerHealthCheck(HatchetWorkerHealth health) : IHealthCheck
+/// <remarks>
+/// Without <c>WithHatchetWorkerMetrics()</c> there is no status to read; the check then fails with an
+/// exception that says so, rather than breaking the application's whole health endpoint.
+/// </remarks>
+internal sealed class HatchetWorkerHealthCheck(HatchetWorkerHealth? health) : IHealthCheck
 {
+    private const string Missing = "AddHatchetWorker needs services.AddOpenTelemetry().WithHatchetWorkerMetrics() to be called too.";
+
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
+        if (health is null)
+        {
+            return Task.FromResult(new HealthCheckResult(context.Registration.FailureStatus, Missing, new InvalidOperationException(Missing)));
+        }
+
         var report = health.Evaluate();
         var status = report.Status.ToString().ToUpperInvariant();
         var data = new Dictionary<string, object> { ["status"] = status };
