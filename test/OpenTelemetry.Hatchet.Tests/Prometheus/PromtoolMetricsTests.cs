@@ -1,0 +1,24 @@
+using OpenTelemetry.Hatchet.Tests.Infrastructure;
+
+namespace OpenTelemetry.Hatchet.Tests.Prometheus;
+
+/// <summary><c>promtool check metrics</c> on the classic text form of /metrics, which is what a plain scraper or curl gets.</summary>
+public sealed class PromtoolMetricsTests
+{
+    [Fact]
+    public async Task Promtool_check_metrics_names_no_hatchet_series()
+    {
+        await using var worker = await WorkerHost.StartAsync();
+        await worker.WaitUntilListeningAsync();
+        worker.Health.Describe(new HatchetWorkerDescription { Name = "w", Slots = 3, Actions = ["a:one"] });
+        var scrape = await worker.Client.SendAsync(HttpMethod.Get, "/metrics", accept: "text/plain");
+        scrape.ContentType!.MediaType.Should().Be("text/plain");
+        scrape.Body.Should().Contain("\nhatchet_worker_status").And.Contain("\nhatchet_worker_slots").And.Contain("\nhatchet_worker_actions");
+
+        var check = await Promtool.RunAsync(["check", "metrics"], scrape.Body);
+
+        // 0 is no problem at all, 3 is lint problems; anything else means promtool could not read the scrape.
+        check.ExitCode.Should().BeOneOf([0, Promtool.LintProblems], check.Output);
+        check.Output.Split('\n').Where(line => line.Contains("hatchet_", StringComparison.Ordinal)).Should().BeEmpty(check.Output);
+    }
+}
