@@ -60,10 +60,15 @@ public static class HatchetWorkerMetricsOpenTelemetryBuilderExtensions
             return builder;
         }
 
-        services.AddSingleton(provider => new HatchetWorkerHealth(provider.GetService<ILogger<HatchetWorkerHealth>>()));
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton(provider => new HatchetWorkerHealth(
+            provider.GetService<ILogger<HatchetWorkerHealth>>(),
+            () => provider.GetRequiredService<IOptions<HatchetWorkerMetricsOptions>>().Value,
+            provider.GetRequiredService<TimeProvider>()));
         services.AddSingleton<HatchetWorkerMeter>();
         services.AddSingleton<HealthcheckServer>();
         services.AddHostedService<HostLifecycleSignal>();
+        services.AddHostedService<ThreadPoolStarvationMonitor>();
         services.AddHostedService(provider => provider.GetRequiredService<HealthcheckServer>());
         services.AddMetrics(metrics => metrics.EnableMetrics(HatchetWorkerMeter.MeterName, instrumentName: null, OpenTelemetryListenerName, MeterScope.Local));
         services.AddOptions<PrometheusHttpListenerOptions>(ExporterOptionsName)
