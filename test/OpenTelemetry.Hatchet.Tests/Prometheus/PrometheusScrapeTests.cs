@@ -13,7 +13,7 @@ public sealed class PrometheusScrapeTests
     public async Task Seed_query_reports_1_while_the_worker_is_healthy_and_0_once_it_has_stopped()
     {
         await using var worker = await WorkerHost.StartAsync();
-        await using var prometheus = await ScrapeAsync(worker);
+        await using var prometheus = await PrometheusServer.StartAsync(Instance(worker));
 
         await SeedQuery.UntilWorkerSeriesAsync(prometheus, Instance(worker), 1);
         await worker.Host.StopAsync(TestContext.Current.CancellationToken);
@@ -25,19 +25,13 @@ public sealed class PrometheusScrapeTests
     public async Task Seed_query_reports_the_series_at_0_while_a_running_worker_is_unhealthy()
     {
         await using var worker = await WorkerHost.StartAsync();
-        await using var prometheus = await ScrapeAsync(worker);
+        await using var prometheus = await PrometheusServer.StartAsync(Instance(worker));
         await SeedQuery.UntilWorkerSeriesAsync(prometheus, Instance(worker), 1);
 
         worker.Health.ReportStatus(HatchetWorkerStatus.Unhealthy, "test: lost the dispatcher");
 
         // The target is still up: this 0 is the worker's own series, not vector(0)'s.
         await SeedQuery.UntilWorkerSeriesAsync(prometheus, Instance(worker), 0);
-    }
-
-    private static async Task<PrometheusServer> ScrapeAsync(WorkerHost worker)
-    {
-        await worker.WaitUntilListeningAsync();
-        return await PrometheusServer.StartAsync(Instance(worker));
     }
 
     private static string Instance(WorkerHost worker) => $"127.0.0.1:{worker.Port.ToString(CultureInfo.InvariantCulture)}";

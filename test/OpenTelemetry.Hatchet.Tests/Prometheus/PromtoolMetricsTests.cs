@@ -9,7 +9,6 @@ public sealed class PromtoolMetricsTests
     public async Task Promtool_check_metrics_names_no_hatchet_series()
     {
         await using var worker = await WorkerHost.StartAsync();
-        await worker.WaitUntilListeningAsync();
         worker.Health.Describe(new HatchetWorkerDescription { Name = "w", Slots = 3, Actions = ["a:one"] });
         var scrape = await worker.Client.SendAsync(HttpMethod.Get, "/metrics", accept: "text/plain");
         scrape.ContentType!.MediaType.Should().Be("text/plain");
