@@ -8,13 +8,12 @@ public sealed class PromtoolMetricsTests
     [Fact]
     public async Task Promtool_check_metrics_names_no_hatchet_series()
     {
-        await using var worker = await WorkerHost.StartAsync();
-        worker.Health.Describe(new HatchetWorkerDescription { Name = "w", Slots = 3, Actions = ["a:one"] });
-        var scrape = await worker.Client.SendAsync(HttpMethod.Get, "/metrics", accept: "text/plain");
-        scrape.ContentType!.MediaType.Should().Be("text/plain");
-        scrape.Body.Should().Contain("\nhatchet_worker_status").And.Contain("\nhatchet_worker_slots").And.Contain("\nhatchet_worker_actions");
+        await using var worker = await ReportingWorker.StartAsync();
+        var scrape = await ReportingWorker.ScrapeTextAsync(worker);
+        scrape.Should().Contain("\nhatchet_worker_status").And.Contain("\nhatchet_worker_listener_health").And.Contain("\nhatchet_worker_event_loop_lag_seconds")
+            .And.Contain("\nhatchet_worker_slots").And.Contain("\nhatchet_worker_actions");
 
-        var check = await Promtool.RunAsync(["check", "metrics"], scrape.Body);
+        var check = await Promtool.RunAsync(["check", "metrics"], scrape);
 
         // 0 is no problem at all, 3 is lint problems; anything else means promtool could not read the scrape.
         check.ExitCode.Should().BeOneOf([0, Promtool.LintProblems], check.Output);
