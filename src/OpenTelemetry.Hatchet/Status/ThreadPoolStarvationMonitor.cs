@@ -12,7 +12,7 @@ namespace OpenTelemetry.Hatchet.Status;
 /// silence it. Each probe is one work item; while it waits, the lag reported is how long it has waited so
 /// far, so a starved pool is seen as soon as the threshold passes rather than when the probe finally runs.
 /// </remarks>
-internal sealed class ThreadPoolStarvationMonitor(HatchetWorkerHealth health) : IHostedLifecycleService, IDisposable
+internal sealed class ThreadPoolStarvationMonitor(HatchetWorkerHealth health) : IHostedService, IDisposable
 {
     // Probing twice a second costs one work item each time and bounds how late a change is seen.
     internal static readonly TimeSpan ProbeInterval = TimeSpan.FromMilliseconds(500);
@@ -21,7 +21,7 @@ internal sealed class ThreadPoolStarvationMonitor(HatchetWorkerHealth health) : 
     private readonly ManualResetEventSlim stopping = new();
     private Thread? thread;
 
-    public Task StartingAsync(CancellationToken cancellationToken)
+    public Task StartAsync(CancellationToken cancellationToken)
     {
         this.stopping.Reset();
         this.thread = new Thread(this.Run) { IsBackground = true, Name = "Hatchet thread-pool monitor" };
@@ -29,15 +29,7 @@ internal sealed class ThreadPoolStarvationMonitor(HatchetWorkerHealth health) : 
         return Task.CompletedTask;
     }
 
-    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    public Task StoppedAsync(CancellationToken cancellationToken)
+    public Task StopAsync(CancellationToken cancellationToken)
     {
         this.Stop();
         return Task.CompletedTask;
