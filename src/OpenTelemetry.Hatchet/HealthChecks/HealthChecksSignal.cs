@@ -67,5 +67,10 @@ internal sealed class HealthChecksSignal(
         {
             return new(HatchetWorkerStatus.Unhealthy, $"the health checks tagged '{tag}' did not finish within {timeout.TotalSeconds:0.###} s");
         }
+        catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
+        {
+            // A BackgroundService that throws stops the host; a failing health check must not stop the worker.
+            return new(HatchetWorkerStatus.Unhealthy, $"the health checks tagged '{tag}' could not run: {exception.Message}");
+        }
     }
 }
