@@ -7,6 +7,7 @@ using Microsoft.Extensions.Options;
 using OpenTelemetry.Exporter;
 using OpenTelemetry.Hatchet;
 using OpenTelemetry.Hatchet.Configuration;
+using OpenTelemetry.Hatchet.HealthChecks;
 using OpenTelemetry.Hatchet.Healthcheck;
 using OpenTelemetry.Hatchet.Metrics;
 using OpenTelemetry.Hatchet.Status;
@@ -69,6 +70,7 @@ public static class HatchetWorkerMetricsOpenTelemetryBuilderExtensions
         services.AddSingleton<HealthcheckServer>();
         services.AddHostedService<HostLifecycleSignal>();
         services.AddHostedService<ThreadPoolStarvationMonitor>();
+        services.AddHostedService<HealthChecksSignal>();
         services.AddHostedService(provider => provider.GetRequiredService<HealthcheckServer>());
         services.AddMetrics(metrics => metrics.EnableMetrics(HatchetWorkerMeter.MeterName, instrumentName: null, OpenTelemetryListenerName, MeterScope.Local));
         services.AddOptions<PrometheusHttpListenerOptions>(ExporterOptionsName)

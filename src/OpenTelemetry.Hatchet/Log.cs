@@ -25,4 +25,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 7, Level = LogLevel.Debug, Message = "Hatchet worker healthcheck could not collect metrics for a scrape: {Error}")]
     public static partial void ScrapeFailed(ILogger logger, string error);
+
+    [LoggerMessage(EventId = 8, Level = LogLevel.Warning, Message = "Hatchet worker thread-pool monitor hit an unexpected error and goes on measuring")]
+    public static partial void MonitorFailed(ILogger logger, Exception exception);
 }

@@ -94,7 +94,7 @@ public sealed class ExampleWorkerTests
         [HatchetVariables.Port] = port.ToString(CultureInfo.InvariantCulture),
     };
 
-    private static async Task<HealthcheckClient.Reply?> WaitUntilHealthyAsync(ExampleWorkerProcess worker, HealthcheckClient client)
+    internal static async Task<HealthcheckClient.Reply?> WaitUntilHealthyAsync(ExampleWorkerProcess worker, HealthcheckClient client)
     {
         try
         {

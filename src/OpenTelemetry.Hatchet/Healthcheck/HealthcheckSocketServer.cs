@@ -160,8 +160,14 @@ internal sealed class HealthcheckSocketServer : IDisposable
             {
                 this.Turn();
             }
-            catch (Exception exception) when (!this.stopping)
+            catch (Exception exception)
             {
+                // Sockets closed under the loop by Dispose end it; nothing may escape a dedicated thread.
+                if (this.stopping)
+                {
+                    return;
+                }
+
                 // Whatever went wrong, the port must keep answering; the pause keeps a repeating fault from spinning.
                 Log.ServeFailed(this.logger, exception);
                 Thread.Sleep(100);

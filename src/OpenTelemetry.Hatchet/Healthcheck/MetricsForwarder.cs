@@ -78,7 +78,15 @@ internal sealed class MetricsForwarder : IDisposable
                 connection.KeepAlive = false;
             }
 
-            this.done(connection);
+            try
+            {
+                this.done(connection);
+            }
+            catch (Exception exception)
+            {
+                // Nothing may escape a dedicated thread: it would end the process.
+                Log.ServeFailed(this.logger, exception);
+            }
         }
     }
 

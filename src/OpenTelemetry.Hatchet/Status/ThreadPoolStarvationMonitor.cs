@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace OpenTelemetry.Hatchet.Status;
 
@@ -12,7 +13,7 @@ namespace OpenTelemetry.Hatchet.Status;
 /// silence it. Each probe is one work item; while it waits, the lag reported is how long it has waited so
 /// far, so a starved pool is seen as soon as the threshold passes rather than when the probe finally runs.
 /// </remarks>
-internal sealed class ThreadPoolStarvationMonitor(HatchetWorkerHealth health) : IHostedLifecycleService, IDisposable
+internal sealed class ThreadPoolStarvationMonitor(HatchetWorkerHealth health, ILogger<ThreadPoolStarvationMonitor> logger) : IHostedService, IDisposable
 {
     // Probing twice a second costs one work item each time and bounds how late a change is seen.
     internal static readonly TimeSpan ProbeInterval = TimeSpan.FromMilliseconds(500);
@@ -21,7 +22,7 @@ internal sealed class ThreadPoolStarvationMonitor(HatchetWorkerHealth health) : 
     private readonly ManualResetEventSlim stopping = new();
     private Thread? thread;
 
-    public Task StartingAsync(CancellationToken cancellationToken)
+    public Task StartAsync(CancellationToken cancellationToken)
     {
         this.stopping.Reset();
         this.thread = new Thread(this.Run) { IsBackground = true, Name = "Hatchet thread-pool monitor" };
@@ -29,15 +30,7 @@ internal sealed class ThreadPoolStarvationMonitor(HatchetWorkerHealth health) : 
         return Task.CompletedTask;
     }
 
-    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    public Task StoppedAsync(CancellationToken cancellationToken)
+    public Task StopAsync(CancellationToken cancellationToken)
     {
         this.Stop();
         return Task.CompletedTask;
@@ -60,22 +53,36 @@ internal sealed class ThreadPoolStarvationMonitor(HatchetWorkerHealth health) : 
     {
         while (!this.stopping.IsSet)
         {
-            this.probeRan.Reset();
-            var queued = Stopwatch.GetTimestamp();
-            ThreadPool.UnsafeQueueUserWorkItem(static ran => ran.Set(), this.probeRan, preferLocal: false);
-
-            // Until the probe runs, how long it has waited so far is the lag; it can only grow.
-            while (!this.probeRan.Wait(ProbeInterval))
+            try
             {
-                health.ReportThreadPoolLag(Stopwatch.GetElapsedTime(queued));
-                if (this.stopping.IsSet)
-                {
-                    return;
-                }
+                this.ProbeOnce();
+            }
+            catch (Exception exception)
+            {
+                // Nothing may escape a dedicated thread: it would end the process.
+                Log.MonitorFailed(logger, exception);
             }
 
-            health.ReportThreadPoolLag(Stopwatch.GetElapsedTime(queued));
             this.stopping.Wait(ProbeInterval);
         }
+    }
+
+    private void ProbeOnce()
+    {
+        this.probeRan.Reset();
+        var queued = Stopwatch.GetTimestamp();
+        ThreadPool.UnsafeQueueUserWorkItem(static ran => ran.Set(), this.probeRan, preferLocal: false);
+
+        // Until the probe runs, how long it has waited so far is the lag; it can only grow.
+        while (!this.probeRan.Wait(ProbeInterval))
+        {
+            health.ReportThreadPoolLag(Stopwatch.GetElapsedTime(queued));
+            if (this.stopping.IsSet)
+            {
+                return;
+            }
+        }
+
+        health.ReportThreadPoolLag(Stopwatch.GetElapsedTime(queued));
     }
 }
