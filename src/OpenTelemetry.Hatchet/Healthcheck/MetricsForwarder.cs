@@ -201,23 +201,42 @@ internal sealed class MetricsForwarder : IDisposable
             return false;
         }
 
-        // The event loop does not touch the connection until it is returned, so it can block here.
-        client.Blocking = true;
-        client.SendTimeout = (int)ScrapeTimeout.TotalMilliseconds;
-        try
+        var deadline = Environment.TickCount64 + (long)ScrapeTimeout.TotalMilliseconds;
+        if (!SendAll(client, head[..length], deadline) || (!scrape.Head.IsHead && !SendAll(client, body, deadline)))
         {
-            client.Send(head[..length]);
-            if (!scrape.Head.IsHead)
-            {
-                client.Send(body);
-            }
-        }
-        finally
-        {
-            client.Blocking = false;
+            return false;
         }
 
         return keepAlive;
+    }
+
+    // The socket stays non-blocking and waits with Poll: a blocking call on a socket that has been
+    // non-blocking goes through .NET's socket engine, which needs the thread pool.
+    private static bool SendAll(Socket client, ReadOnlySpan<byte> bytes, long deadline)
+    {
+        while (!bytes.IsEmpty)
+        {
+            var sent = client.Send(bytes, SocketFlags.None, out var error);
+            if (error == SocketError.WouldBlock)
+            {
+                var remaining = deadline - Environment.TickCount64;
+                if (remaining <= 0 || !client.Poll(TimeSpan.FromMilliseconds(remaining), SelectMode.SelectWrite))
+                {
+                    return false;
+                }
+
+                continue;
+            }
+
+            if (error != SocketError.Success)
+            {
+                return false;
+            }
+
+            bytes = bytes[sent..];
+        }
+
+        return true;
     }
 
     private readonly record struct Scrape(ClientConnection Connection, HttpRequestHead Head, bool KeepAlive);
