@@ -177,6 +177,12 @@ done
 echo "== BenchmarkDotNet"
 dotnet "$benchmarks_dll" --filter "$filter" --artifacts "$work/bdn" >"$work/bdn.log" 2>&1
 bdn_report() { echo "$work/bdn/results/OpenTelemetry.Hatchet.Benchmarks.$1-report-github.md"; }
+bdn_cell() { # bdn_cell CLASS ROW COLUMN: one figure of a BenchmarkDotNet table ("-" is BenchmarkDotNet's zero)
+  [ -f "$(bdn_report "$1")" ] || { echo "not run"; return; }
+  awk -F'|' -v row="$2" -v column="$3" '
+    /^\|/ && !header { for (i = 2; i < NF; i++) { name = $i; gsub(/^ +| +$/, "", name); if (name == column) c = i }; header = 1; next }
+    index($0, row) { v = $c; gsub(/^ +| +$/, "", v); print (v == "-" ? "0 B" : v); exit }' "$(bdn_report "$1")"
+}
 bdn_table() { # the table of one benchmark class, with BenchmarkDotNet's HTML escapes undone
   if [ -f "$(bdn_report "$1")" ]; then
     grep '^|' "$(bdn_report "$1")" | sed "s/&#39;//g; s/&gt;/>/g; s/&lt;/</g; s/&quot;/\"/g"
@@ -330,7 +336,12 @@ commit="$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src examples || 
   echo "| --- | --- |"
   echo "| date (UTC) | $(date -u '+%Y-%m-%d %H:%M') |"
   echo "| code measured | \`$commit\` $(git log -1 --format=%s | sed 's/|/\\|/g') |"
-  echo "| Server header of the worker's /health answer | ${served_by[hatchet]:-none} |"
+  case "${served_by[hatchet]:-}" in
+    Microsoft-NetCore*) front="the worker's port is served by .NET's HttpListener (\`Server: ${served_by[hatchet]}\`)" ;;
+    "") front="the worker's port is not served by .NET's HttpListener (no \`Server\` header; HttpListener sends \`Microsoft-NetCore/2.0\`)" ;;
+    *) front="the worker's /health answers with \`Server: ${served_by[hatchet]}\`" ;;
+  esac
+  echo "| front end | $front |"
   echo "| load average (1 min) at start / end of the run | $load_start / $(cut -d' ' -f1 /proc/loadavg) |"
   echo "| CPU | $(nproc) × $(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //') |"
   echo "| kernel | $(uname -r) |"
@@ -433,6 +444,14 @@ commit="$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src examples || 
   echo "  The OpenTelemetry exporter keeps each scrape response for 300 ms, so under wrk most Hatchet scrapes are served"
   echo "  from that cache, while MetricServer collects for every request; a Prometheus server scraping every few seconds"
   echo "  never hits the cache. Section 2's \"response cache off\" row is the cost of each real scrape."
+  if awk -v p="$(field prometheus-net/metrics1 2)" 'BEGIN { exit !(p > 30) }'; then
+    echo "- prometheus-net's MetricServer takes $(field prometheus-net/metrics1 2) ms (p50) per scrape on a kept-alive connection but"
+    echo "  ${fresh[prometheus-net/metrics]} ms on a new one; it answers chunked, and a wait near 40 ms on kept-alive connections is the usual"
+    echo "  signature of Nagle's algorithm meeting delayed ACKs (not investigated further). Prometheus keeps its connections alive."
+  fi
+  echo "- Reading \`HatchetWorkerHealth.Status\` allocates $(bdn_cell StatusReadBenchmarks HatchetWorkerHealth.Status Allocated) and takes $(bdn_cell StatusReadBenchmarks HatchetWorkerHealth.Status Mean);"
+  echo "  observing the status gauge allocates $(bdn_cell GaugeObservationBenchmarks hatchet.worker.status Allocated), every Hatchet gauge $(bdn_cell GaugeObservationBenchmarks 'every Hatchet gauge' Allocated);"
+  echo "  one uncached scrape over HTTP takes $(bdn_cell ScrapeBenchmarks 'response cache off' Mean) and allocates $(bdn_cell ScrapeBenchmarks 'response cache off' Allocated), client included."
   echo "- Turning the healthcheck on: working set $(ratio "${rss_end[on]}" "${rss_end[off]}")× (${rss_end[off]} → ${rss_end[on]} MiB), threads ${threads_end[off]} → ${threads_end[on]}, idle CPU ${cpu_ms[off]} → ${cpu_ms[on]} ms per ${idle_seconds} s (${cpu_ms[probed]} ms when scraped and probed), startup ${s_off} → ${s_on} ms to \"Application started\"."
   echo "- Where a peer is ahead of Hatchet by more than 5 % in section 1 (Hatchet ÷ peer in brackets):"
   for server in prometheus-net floor; do
