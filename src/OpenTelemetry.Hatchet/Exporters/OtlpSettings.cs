@@ -18,6 +18,7 @@ namespace OpenTelemetry.Hatchet.Exporters;
 internal sealed class OtlpSettings
 {
     private const string MetricsPath = "v1/metrics";
+    private const string ExporterDefault = "the exporter's default";
 
     private OtlpSettings(bool enabled, OtlpExportProtocol protocol, Uri endpoint, string endpointSetting, IReadOnlyList<string> problems)
     {
@@ -60,7 +61,7 @@ internal sealed class OtlpSettings
             Given(options.OtlpEndpoint) is { } option ? (nameof(HatchetWorkerMetricsOptions.OtlpEndpoint), option, false)
             : Variable(OtlpEnvironmentVariables.MetricsEndpoint) is { } metrics ? (OtlpEnvironmentVariables.MetricsEndpoint, metrics, false)
             : Variable(OtlpEnvironmentVariables.Endpoint) is { } general ? (OtlpEnvironmentVariables.Endpoint, general, true)
-            : ("the exporter's default", protocol == OtlpExportProtocol.HttpProtobuf ? "http://localhost:4318" : "http://localhost:4317", true);
+            : (ExporterDefault, protocol == OtlpExportProtocol.HttpProtobuf ? "http://localhost:4318" : "http://localhost:4317", true);
 
         var endpoint = ReadEndpoint(setting, text, problems) ?? new Uri("http://localhost");
         if (isBase && protocol == OtlpExportProtocol.HttpProtobuf)
@@ -68,7 +69,7 @@ internal sealed class OtlpSettings
             endpoint = WithMetricsPath(endpoint);
         }
 
-        var enabled = options.OtlpEnabled ?? setting != "the exporter's default";
+        var enabled = options.OtlpEnabled ?? setting != ExporterDefault;
 
         // Settings that are not used are not checked: OTLP off must not fail the worker.
         return new OtlpSettings(enabled, protocol, endpoint, setting, enabled ? problems : []);
