@@ -8,6 +8,7 @@ var builder = Host.CreateApplicationBuilder(args);
 builder.Services.AddOpenTelemetry().WithHatchetWorkerMetrics();
 
 builder.Services.AddHostedService<PeriodicWorker>();
+builder.Services.AddHostedService<SimulatedDispatcherConnection>();
 
 using var host = builder.Build();
 try

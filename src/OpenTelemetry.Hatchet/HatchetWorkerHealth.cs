@@ -5,49 +5,131 @@ using OpenTelemetry.Hatchet.Status;
 namespace OpenTelemetry.Hatchet;
 
 /// <summary>
-/// The one owner of a Hatchet worker's status. The host's lifecycle and the worker's own code report
-/// to it; the <c>hatchet_worker_*</c> gauges and the <c>/health</c> endpoint only read it.
+/// The one owner of a Hatchet worker's status. The host's lifecycle, the thread-pool monitor, the
+/// application's tagged health checks and the worker's own code report to it; the <c>hatchet_worker_*</c>
+/// gauges and the healthcheck endpoints only read it.
 /// </summary>
 /// <remarks>
+/// <para>
 /// Resolve it from dependency injection after calling <c>WithHatchetWorkerMetrics()</c>. Every member is
 /// thread-safe, and reading <see cref="Status"/> or <see cref="Description"/> allocates nothing.
-/// The status is the worst of what the host and the worker report: a stopping host makes the worker
-/// <see cref="HatchetWorkerStatus.Unhealthy"/> whatever the worker says, and a worker that reports
-/// nothing follows the host.
+/// </para>
+/// <para>
+/// The status is the worst of what every signal says, as the Python SDK decides it: a stopping host or a
+/// worker that is shutting down is <see cref="HatchetWorkerStatus.Unhealthy"/>; so is a thread pool whose
+/// queued work has waited for <see cref="HatchetWorkerMetricsOptions.ThreadPoolLagThreshold"/> or longer,
+/// and an unhealthy tagged health check. A worker that reports its listener is
+/// <see cref="HatchetWorkerStatus.Starting"/> until it connects (<see cref="HatchetWorkerStatus.Unhealthy"/>
+/// after <see cref="HatchetWorkerMetricsOptions.ListenerConnectTimeout"/>), and then
+/// <see cref="HatchetWorkerStatus.Healthy"/> only while its last heartbeat succeeded less than
+/// <see cref="HatchetWorkerMetricsOptions.HeartbeatTimeout"/> ago. A worker that reports nothing follows
+/// the host. Every change of status is logged once, with the rule that decided it.
+/// </para>
 /// </remarks>
 public sealed class HatchetWorkerHealth
 {
+    private static readonly StatusReport ShuttingDown = new(HatchetWorkerStatus.Unhealthy, "the worker is shutting down");
+
     private readonly Lock gate = new();
     private readonly ILogger logger;
+    private readonly Lazy<Rules> rules;
 
     private StatusReport host = new(HatchetWorkerStatus.Initialized, "the host has not started yet");
     private StatusReport? worker;
-    private int status = (int)HatchetWorkerStatus.Initialized;
+    private StatusReport? healthChecks;
+    private bool shuttingDown;
+    private long lagTicks;
+    private HatchetWorkerStatus published = HatchetWorkerStatus.Initialized;
     private HatchetWorkerDescription? description;
 
-    internal HatchetWorkerHealth(ILogger<HatchetWorkerHealth>? logger = null)
+    /// <param name="logger">Where status changes are logged.</param>
+    /// <param name="options">
+    /// Read on first use, not here: the host validates the options when it starts, and a bad value must be
+    /// reported by that validation rather than by the construction of a service.
+    /// </param>
+    /// <param name="time">The clock of the listener and heartbeat rules.</param>
+    internal HatchetWorkerHealth(ILogger<HatchetWorkerHealth>? logger = null, Func<HatchetWorkerMetricsOptions>? options = null, TimeProvider? time = null)
     {
         this.logger = logger ?? NullLogger<HatchetWorkerHealth>.Instance;
+        this.rules = new(() => new Rules(options?.Invoke() ?? new HatchetWorkerMetricsOptions(), time ?? TimeProvider.System));
     }
 
     /// <summary>Gets the worker's current status.</summary>
-    public HatchetWorkerStatus Status => (HatchetWorkerStatus)Volatile.Read(ref this.status);
+    public HatchetWorkerStatus Status => this.Evaluate().Status;
 
     /// <summary>Gets what the worker last said about itself, or <see langword="null"/> if it has not.</summary>
     public HatchetWorkerDescription? Description => Volatile.Read(ref this.description);
 
+    /// <summary>Gets how long the thread-pool monitor's last probe waited, or is still waiting, to run.</summary>
+    internal TimeSpan ThreadPoolLag => TimeSpan.FromTicks(Volatile.Read(ref this.lagTicks));
+
+    /// <summary>Gets a value indicating whether queued work has waited at least the threshold: the process is wedged.</summary>
+    internal bool IsThreadPoolStarved => this.ThreadPoolLag >= this.rules.Value.LagThreshold;
+
+    /// <summary>
+    /// Gets whether the listener is connected with recent successful heartbeats, or <see langword="null"/>
+    /// when the worker reports nothing about its listener.
+    /// </summary>
+    internal bool? IsListenerHealthy
+    {
+        get
+        {
+            lock (this.gate)
+            {
+                return this.rules.Value.Listener.Evaluate() is { } report ? report.Status == HatchetWorkerStatus.Healthy : null;
+            }
+        }
+    }
+
     /// <summary>
     /// Reports the worker's own view of its status, for example <see cref="HatchetWorkerStatus.Unhealthy"/>
-    /// when its connection to the Hatchet engine is lost and <see cref="HatchetWorkerStatus.Healthy"/> when
-    /// it is back.
+    /// when something it depends on is lost and <see cref="HatchetWorkerStatus.Healthy"/> when it is back.
+    /// It counts with every other signal: it cannot make a stopping or starved worker healthy.
     /// </summary>
     /// <param name="status">The status the worker reports.</param>
     /// <param name="reason">Why, in a few words; it is logged when the status changes.</param>
     public void ReportStatus(HatchetWorkerStatus status, string? reason = null)
     {
-        ValidateStatus(status);
+        if (!Enum.IsDefined(status))
+        {
+            throw new ArgumentOutOfRangeException(nameof(status), status, "Not a HatchetWorkerStatus value.");
+        }
+
         this.Update(() => this.worker = new StatusReport(status, reason ?? $"the worker reported {status}"));
     }
+
+    /// <summary>
+    /// Reports that the worker has started connecting its listener to the Hatchet dispatcher. From now on the
+    /// listener and heartbeat rules apply: the worker is <see cref="HatchetWorkerStatus.Starting"/> until
+    /// <see cref="ReportListenerConnected"/>, and <see cref="HatchetWorkerStatus.Unhealthy"/> if that does not
+    /// come within <see cref="HatchetWorkerMetricsOptions.ListenerConnectTimeout"/>.
+    /// </summary>
+    public void ReportListenerConnecting() => this.Update(this.rules.Value.Listener.Connecting);
+
+    /// <summary>Reports that the worker's listener stream to the Hatchet dispatcher is open.</summary>
+    public void ReportListenerConnected() => this.Update(this.rules.Value.Listener.Connected);
+
+    /// <summary>
+    /// Reports that the worker's listener stream broke; the worker is <see cref="HatchetWorkerStatus.Unhealthy"/>
+    /// until it reports <see cref="ReportListenerConnected"/> or a successful heartbeat.
+    /// </summary>
+    /// <param name="reason">Why, in a few words; it is logged when the status changes.</param>
+    public void ReportListenerDisconnected(string? reason = null)
+        => this.Update(() => this.rules.Value.Listener.Disconnected(reason ?? "no reason given"));
+
+    /// <summary>Reports that a heartbeat to the Hatchet dispatcher succeeded.</summary>
+    public void ReportHeartbeatSucceeded() => this.Update(this.rules.Value.Listener.HeartbeatSucceeded);
+
+    /// <summary>
+    /// Reports that a heartbeat to the Hatchet dispatcher failed; a connected worker is
+    /// <see cref="HatchetWorkerStatus.Unhealthy"/> until the next one succeeds.
+    /// </summary>
+    /// <param name="reason">Why, in a few words; it is logged when the status changes.</param>
+    public void ReportHeartbeatFailed(string? reason = null)
+        => this.Update(() => this.rules.Value.Listener.HeartbeatFailed(reason ?? "no reason given"));
+
+    /// <summary>Reports that the worker is shutting down: it is <see cref="HatchetWorkerStatus.Unhealthy"/> from now on.</summary>
+    public void ReportShuttingDown() => this.Update(() => this.shuttingDown = true);
 
     /// <summary>Publishes what the worker says about itself: its name, slots, actions and labels.</summary>
     /// <param name="description">The worker's description.</param>
@@ -61,29 +143,59 @@ public sealed class HatchetWorkerHealth
     internal void ReportHostStatus(HatchetWorkerStatus status, string reason)
         => this.Update(() => this.host = new StatusReport(status, reason));
 
-    private static void ValidateStatus(HatchetWorkerStatus status)
+    internal void ReportThreadPoolLag(TimeSpan lag)
     {
-        if (!Enum.IsDefined(status))
-        {
-            throw new ArgumentOutOfRangeException(nameof(status), status, "Not a HatchetWorkerStatus value.");
-        }
+        Volatile.Write(ref this.lagTicks, lag.Ticks);
+        this.Evaluate();
     }
 
-    private void Update(Action record)
+    internal void ReportHealthChecks(StatusReport? report) => this.Update(() => this.healthChecks = report);
+
+    /// <summary>Decides the status now, and logs it if it differs from the one last decided.</summary>
+    internal StatusReport Evaluate()
     {
-        HatchetWorkerStatus previous;
         StatusReport current;
+        HatchetWorkerStatus previous;
         lock (this.gate)
         {
-            previous = (HatchetWorkerStatus)this.status;
-            record();
-            current = StatusReport.Worst(this.host, this.worker);
-            Volatile.Write(ref this.status, (int)current.Status);
+            // Combined in the order of the Python SDK's rules, so that the first rule that holds is the reason.
+            current = this.shuttingDown ? ShuttingDown : this.host;
+            current = StatusReport.Worse(current, this.ThreadPoolLag >= this.rules.Value.LagThreshold ? this.rules.Value.Starved : null);
+            current = StatusReport.Worse(current, this.healthChecks);
+            current = StatusReport.Worse(current, this.rules.Value.Listener.Evaluate());
+            current = StatusReport.Worse(current, this.worker);
+            previous = this.published;
+            this.published = current.Status;
         }
 
         if (previous != current.Status)
         {
-            Log.StatusChanged(this.logger, current.Status == HatchetWorkerStatus.Unhealthy ? LogLevel.Warning : LogLevel.Information, previous, current.Status, current.Reason);
+            var level = current.Status == HatchetWorkerStatus.Unhealthy ? LogLevel.Warning : LogLevel.Information;
+            Log.StatusChanged(this.logger, level, previous, current.Status, current.Reason);
         }
+
+        return current;
+    }
+
+    private void Update(Action record)
+    {
+        lock (this.gate)
+        {
+            record();
+        }
+
+        this.Evaluate();
+    }
+
+    /// <summary>The time-bound rules, made from the options when first needed.</summary>
+    private sealed class Rules(HatchetWorkerMetricsOptions options, TimeProvider time)
+    {
+        public ListenerSignal Listener { get; } = new(time, options.ListenerConnectTimeout, options.HeartbeatTimeout);
+
+        public TimeSpan LagThreshold { get; } = options.ThreadPoolLagThreshold;
+
+        public StatusReport Starved { get; } = new(
+            HatchetWorkerStatus.Unhealthy,
+            $"work queued to the .NET thread pool has waited {options.ThreadPoolLagThreshold.TotalSeconds:0.###} s or more (thread-pool starvation)");
     }
 }

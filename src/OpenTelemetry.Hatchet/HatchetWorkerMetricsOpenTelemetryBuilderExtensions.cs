@@ -8,6 +8,7 @@ using OpenTelemetry.Exporter;
 using OpenTelemetry.Hatchet;
 using OpenTelemetry.Hatchet.Configuration;
 using OpenTelemetry.Hatchet.Exporters;
+using OpenTelemetry.Hatchet.HealthChecks;
 using OpenTelemetry.Hatchet.Healthcheck;
 using OpenTelemetry.Hatchet.Metrics;
 using OpenTelemetry.Hatchet.Resources;
@@ -62,10 +63,16 @@ public static class HatchetWorkerMetricsOpenTelemetryBuilderExtensions
             return builder;
         }
 
-        services.AddSingleton(provider => new HatchetWorkerHealth(provider.GetService<ILogger<HatchetWorkerHealth>>()));
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton(provider => new HatchetWorkerHealth(
+            provider.GetService<ILogger<HatchetWorkerHealth>>(),
+            () => provider.GetRequiredService<IOptions<HatchetWorkerMetricsOptions>>().Value,
+            provider.GetRequiredService<TimeProvider>()));
         services.AddSingleton<HatchetWorkerMeter>();
         services.AddSingleton<HealthcheckServer>();
         services.AddHostedService<HostLifecycleSignal>();
+        services.AddHostedService<ThreadPoolStarvationMonitor>();
+        services.AddHostedService<HealthChecksSignal>();
         services.AddHostedService(provider => provider.GetRequiredService<HealthcheckServer>());
         services.AddMetrics(metrics => metrics.EnableMetrics(HatchetWorkerMeter.MeterName, instrumentName: null, OpenTelemetryListenerName, MeterScope.Local));
         services.AddOptions<PrometheusHttpListenerOptions>(ExporterOptionsName)

@@ -6,7 +6,8 @@ namespace OpenTelemetry.Hatchet;
 /// <remarks>
 /// Values come, each overriding the one before: these defaults; the <c>Hatchet:Worker</c> configuration
 /// section (for example in <c>appsettings.json</c>); the Hatchet SDKs' environment variables
-/// (<c>HATCHET_CLIENT_WORKER_HEALTHCHECK_ENABLED</c>, <c>_PORT</c> and <c>_BIND_ADDRESS</c>); and last the
+/// (<c>HATCHET_CLIENT_WORKER_HEALTHCHECK_ENABLED</c>, <c>_PORT</c>, <c>_BIND_ADDRESS</c> and
+/// <c>_EVENT_LOOP_BLOCK_THRESHOLD_SECONDS</c>); and last the
 /// delegate passed to <c>WithHatchetWorkerMetrics</c>. They are validated when the host starts.
 /// </remarks>
 public sealed class HatchetWorkerMetricsOptions
@@ -31,10 +32,11 @@ public sealed class HatchetWorkerMetricsOptions
     public int HealthcheckPort { get; set; } = DefaultHealthcheckPort;
 
     /// <summary>
-    /// Gets or sets the address the healthcheck listens on: <c>0.0.0.0</c> (the default: every IPv4
-    /// interface), <c>localhost</c> or <c>127.0.0.1</c> (loopback only), or one IPv4 address of this
-    /// machine. IPv6 addresses and <c>none</c> cannot be served by .NET's HttpListener on Linux and are
-    /// refused at startup. Environment variable: <c>HATCHET_CLIENT_WORKER_HEALTHCHECK_BIND_ADDRESS</c>.
+    /// Gets or sets the address the healthcheck listens on, with the Python SDK's meanings: <c>0.0.0.0</c>
+    /// (the default: every IPv4 interface), <c>none</c> or empty (every interface, IPv4 and IPv6),
+    /// <c>::</c> (every IPv6 interface), <c>localhost</c> (IPv4 and IPv6 loopback), an IP address, or a
+    /// host name, which is resolved when the host starts.
+    /// Environment variable: <c>HATCHET_CLIENT_WORKER_HEALTHCHECK_BIND_ADDRESS</c>.
     /// </summary>
     public string HealthcheckBindAddress { get; set; } = "0.0.0.0";
 
@@ -44,6 +46,63 @@ public sealed class HatchetWorkerMetricsOptions
     /// the worker keeps running without its healthcheck, as the Python SDK does.
     /// </summary>
     public bool FailStartupIfHealthcheckUnavailable { get; set; }
+
+    /// <summary>
+    /// Gets or sets how long work queued to the .NET thread pool may wait before it runs. A lag at or above
+    /// it makes the worker <see cref="HatchetWorkerStatus.Unhealthy"/> and fails <c>/livez</c> until the
+    /// lag falls below it again. Default 5 seconds. This is the .NET form of the Python SDK's blocked event
+    /// loop; environment variable: <c>HATCHET_CLIENT_WORKER_HEALTHCHECK_EVENT_LOOP_BLOCK_THRESHOLD_SECONDS</c>
+    /// (<c>5</c>, <c>2.5</c> or <c>5s</c>).
+    /// </summary>
+    public TimeSpan ThreadPoolLagThreshold { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Gets or sets how long a worker that has called <see cref="HatchetWorkerHealth.ReportListenerConnecting"/>
+    /// stays <see cref="HatchetWorkerStatus.Starting"/> before it is <see cref="HatchetWorkerStatus.Unhealthy"/>
+    /// for want of a connection to the Hatchet dispatcher. Default 10 seconds, as in the Python SDK.
+    /// </summary>
+    public TimeSpan ListenerConnectTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Gets or sets how old the last successful heartbeat may be before a connected worker is
+    /// <see cref="HatchetWorkerStatus.Unhealthy"/>. Default 10 seconds: Hatchet workers heartbeat every
+    /// 4 seconds with a 5-second deadline, so a healthy worker's last success is at most about 9 seconds
+    /// old, and two heartbeats in a row must go missing before the worker is reported unhealthy.
+    /// </summary>
+    public TimeSpan HeartbeatTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Gets or sets a value indicating whether <c>/health</c> answers <c>200</c> whatever the status, as the
+    /// Hatchet documentation's first version and the TypeScript SDK do. Off by default: <c>503</c> unless
+    /// <see cref="HatchetWorkerStatus.Healthy"/>, as the Python SDK does. The body always names the status.
+    /// </summary>
+    public bool HealthEndpointAlwaysOk { get; set; }
+
+    /// <summary>
+    /// Gets or sets a value indicating whether <c>/health</c> adds what the TypeScript SDK shows: the worker's
+    /// name, slots, actions and labels, the reason for its status, and the .NET version. Off by default,
+    /// because the port is often reachable by anyone on the network; turn it on only on a private network.
+    /// </summary>
+    public bool HealthEndpointIncludesDetails { get; set; }
+
+    /// <summary>
+    /// Gets or sets the tag that marks the application's own health checks (registered with
+    /// <c>services.AddHealthChecks()</c>) as counting toward the worker's status: when any check with this
+    /// tag is unhealthy, so is the worker. <see langword="null"/> (the default) counts none.
+    /// </summary>
+    public string? HealthCheckTag { get; set; }
+
+    /// <summary>
+    /// Gets or sets how often the tagged health checks run. Probes read the last result and never wait for
+    /// a check. Default 10 seconds.
+    /// </summary>
+    public TimeSpan HealthCheckInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Gets or sets how long one run of the tagged health checks may take; a run that takes longer makes
+    /// the worker <see cref="HatchetWorkerStatus.Unhealthy"/>. Default 5 seconds.
+    /// </summary>
+    public TimeSpan HealthCheckTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
     /// Gets or sets a value indicating whether the metrics also go by OTLP. Unset by default: they do when an

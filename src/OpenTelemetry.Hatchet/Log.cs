@@ -20,9 +20,12 @@ internal static partial class Log
     [LoggerMessage(EventId = 5, Level = LogLevel.Debug, Message = "Hatchet worker healthcheck could not answer a request")]
     public static partial void RequestFailed(ILogger logger, Exception exception);
 
-    [LoggerMessage(EventId = 6, Level = LogLevel.Warning, Message = "Hatchet worker healthcheck could not accept a request")]
-    public static partial void AcceptFailed(ILogger logger, Exception exception);
+    [LoggerMessage(EventId = 6, Level = LogLevel.Warning, Message = "Hatchet worker healthcheck hit an unexpected error and goes on serving")]
+    public static partial void ServeFailed(ILogger logger, Exception exception);
 
-    [LoggerMessage(EventId = 7, Level = LogLevel.Warning, Message = "Hatchet worker healthcheck listener faulted while starting (attempt {Attempt}), as .NET's HttpListener can when a client connects in that instant; trying again")]
-    public static partial void StartRaced(ILogger logger, int attempt, Exception exception);
+    [LoggerMessage(EventId = 7, Level = LogLevel.Debug, Message = "Hatchet worker healthcheck could not collect metrics for a scrape: {Error}")]
+    public static partial void ScrapeFailed(ILogger logger, string error);
+
+    [LoggerMessage(EventId = 8, Level = LogLevel.Warning, Message = "Hatchet worker thread-pool monitor hit an unexpected error and goes on measuring")]
+    public static partial void MonitorFailed(ILogger logger, Exception exception);
 }

@@ -52,7 +52,6 @@ public sealed class HealthEndpointTests
 
         var reply = await HeldPhase.ProbeAsync(starting, release, async () =>
         {
-            await worker.WaitUntilListeningAsync();
             return await worker.Client.GetAsync("/health");
         });
 

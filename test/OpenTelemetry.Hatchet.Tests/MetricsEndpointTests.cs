@@ -96,6 +96,36 @@ public sealed partial class MetricsEndpointTests
         SampleValue(reply.Body, "hatchet_worker_status").Should().Be(1);
     }
 
+    [Fact]
+    public async Task Listener_health_is_published_only_once_the_worker_reports_its_listener()
+    {
+        await using var worker = await WorkerHost.StartAsync();
+        var silent = await worker.Client.GetAsync("/metrics");
+
+        // The exporter may answer a scrape that follows closely from its cache, hence waiting for each change.
+        worker.Health.ReportListenerConnected();
+        await Eventually.Until(() => worker.Client.GetAsync("/metrics"), reply => reply.Body.Contains("hatchet_worker_listener_health{", StringComparison.Ordinal), "listener health to be published");
+        var connected = await worker.Client.GetAsync("/metrics");
+        worker.Health.ReportHeartbeatFailed("unavailable");
+        var failing = await Eventually.Until(() => worker.Client.GetAsync("/metrics"), reply => SampleValue(reply.Body, "hatchet_worker_listener_health") == 0, "listener health to fall to 0");
+
+        silent.Body.Should().NotContain("hatchet_worker_listener_health{");
+        SampleValue(connected.Body, "hatchet_worker_listener_health").Should().Be(1);
+        SampleValue(failing.Body, "hatchet_worker_listener_health").Should().Be(0);
+    }
+
+    [Fact]
+    public async Task Thread_pool_lag_is_published_in_seconds_under_the_python_sdk_name()
+    {
+        await using var worker = await WorkerHost.StartAsync();
+
+        worker.Health.ReportThreadPoolLag(TimeSpan.FromMilliseconds(1500));
+        var reply = await worker.Client.GetAsync("/metrics");
+
+        reply.Body.Should().Contain("# TYPE hatchet_worker_event_loop_lag_seconds gauge");
+        SampleValue(reply.Body, "hatchet_worker_event_loop_lag_seconds").Should().BeInRange(0, 1.5);
+    }
+
     internal static double SampleValue(string exposition, string metric)
     {
         var match = Regex.Match(exposition, $@"(?m)^{Regex.Escape(metric)}(\{{[^}}]*\}})? (?<value>\S+)$");

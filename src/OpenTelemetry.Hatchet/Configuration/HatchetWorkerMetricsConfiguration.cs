@@ -51,6 +51,18 @@ internal sealed class HatchetWorkerMetricsConfiguration(IConfiguration? configur
             options.HealthcheckBindAddress = bindAddress;
         }
 
+        if (this.Read(HatchetEnvironmentVariables.EventLoopBlockThreshold) is { } threshold)
+        {
+            if (HatchetSeconds.TryParse(threshold, out var value))
+            {
+                options.ThreadPoolLagThreshold = value;
+            }
+            else
+            {
+                failures.Add($"{HatchetEnvironmentVariables.EventLoopBlockThreshold}='{threshold}' is not a duration: use {HatchetSeconds.AcceptedForms}.");
+            }
+        }
+
         if (failures.Count > 0)
         {
             throw new OptionsValidationException(Options.DefaultName, typeof(HatchetWorkerMetricsOptions), failures);

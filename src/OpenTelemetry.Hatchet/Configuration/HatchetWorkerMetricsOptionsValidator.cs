@@ -19,6 +19,25 @@ internal sealed class HatchetWorkerMetricsOptionsValidator : IValidateOptions<Ha
             failures.Add($"{nameof(HatchetWorkerMetricsOptions.HealthcheckBindAddress)} ({HatchetEnvironmentVariables.BindAddress}) '{options.HealthcheckBindAddress}' is not supported: {problem}; {HealthcheckBindAddress.Supported}.");
         }
 
+        RequirePositive(failures, nameof(HatchetWorkerMetricsOptions.ThreadPoolLagThreshold), options.ThreadPoolLagThreshold, $" ({HatchetEnvironmentVariables.EventLoopBlockThreshold})");
+        RequirePositive(failures, nameof(HatchetWorkerMetricsOptions.ListenerConnectTimeout), options.ListenerConnectTimeout);
+        RequirePositive(failures, nameof(HatchetWorkerMetricsOptions.HeartbeatTimeout), options.HeartbeatTimeout);
+        RequirePositive(failures, nameof(HatchetWorkerMetricsOptions.HealthCheckInterval), options.HealthCheckInterval);
+        RequirePositive(failures, nameof(HatchetWorkerMetricsOptions.HealthCheckTimeout), options.HealthCheckTimeout);
+
+        if (options.HealthCheckTag is { } tag && string.IsNullOrWhiteSpace(tag))
+        {
+            failures.Add($"{nameof(HatchetWorkerMetricsOptions.HealthCheckTag)} is '{tag}': use a tag of your health checks, or leave it unset to count none.");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static void RequirePositive(List<string> failures, string option, TimeSpan value, string variable = "")
+    {
+        if (value <= TimeSpan.Zero || value > TimeSpan.FromDays(1))
+        {
+            failures.Add($"{option}{variable} is {value}: use a duration above zero and at most one day.");
+        }
     }
 }

@@ -4,31 +4,31 @@ using System.Net.Sockets;
 namespace OpenTelemetry.Hatchet.Configuration;
 
 /// <summary>
-/// Turns the bind address setting into the host forms of HttpListener prefixes.
+/// Turns the bind address setting into the addresses the healthcheck's sockets listen on, with the
+/// Python SDK's meanings so that one setting means the same for workers in either language.
 /// </summary>
 /// <remarks>
-/// The managed HttpListener on Linux serves <c>+</c> (every IPv4 interface) and single addresses, and it
-/// routes a request by its Host header: a listener on <c>127.0.0.1</c> answers 404 to a request for
-/// <c>localhost</c>. Loopback is therefore registered under both names. It cannot bind an IPv6 literal
-/// ("Invalid port in prefix") or <c>0.0.0.0</c> ("The request is not supported"), so those are refused
-/// with a message that says what is supported.
+/// <c>0.0.0.0</c> is every IPv4 interface; <c>none</c> or empty is every interface, IPv4 and IPv6 (one
+/// dual-mode socket); <c>::</c> is every IPv6 interface only, as Python's asyncio marks IPv6 sockets
+/// IPv6-only; <c>localhost</c> is both loopbacks; a host name is resolved when the port opens.
 /// </remarks>
 internal sealed class HealthcheckBindAddress
 {
     public const string Supported =
-        "use 0.0.0.0 (every IPv4 interface, the default), localhost or 127.0.0.1 (loopback only), or one IPv4 address of this machine";
+        "use 0.0.0.0 (every IPv4 interface, the default), none or empty (every interface, IPv4 and IPv6), :: (every IPv6 interface), localhost, an IP address or a host name";
 
-    private HealthcheckBindAddress(string display, IReadOnlyList<string> listenerHosts)
+    private readonly IReadOnlyList<ListenAddress>? addresses;
+    private readonly string? hostName;
+
+    private HealthcheckBindAddress(string display, IReadOnlyList<ListenAddress>? addresses, string? hostName)
     {
         this.Display = display;
-        this.ListenerHosts = listenerHosts;
+        this.addresses = addresses;
+        this.hostName = hostName;
     }
 
     /// <summary>Gets the address as a person reads it in a log line.</summary>
     public string Display { get; }
-
-    /// <summary>Gets the host parts of the HttpListener prefixes that serve this address.</summary>
-    public IReadOnlyList<string> ListenerHosts { get; }
 
     public static bool TryParse(string? text, out HealthcheckBindAddress? address, out string? problem)
     {
@@ -38,36 +38,48 @@ internal sealed class HealthcheckBindAddress
 
         if (value is "0.0.0.0" or "*" or "+")
         {
-            address = new HealthcheckBindAddress("0.0.0.0", ["+"]);
-            return true;
+            address = new("0.0.0.0", [new(IPAddress.Any, DualMode: false)], hostName: null);
         }
-
-        if (string.Equals(value, "localhost", StringComparison.OrdinalIgnoreCase) || value == "127.0.0.1")
+        else if (value.Length == 0 || string.Equals(value, "none", StringComparison.OrdinalIgnoreCase))
         {
-            address = new HealthcheckBindAddress("127.0.0.1", ["localhost", "127.0.0.1"]);
-            return true;
+            // One dual-mode socket serves both families; a machine without IPv6 gets IPv4 alone.
+            address = Socket.OSSupportsIPv6
+                ? new("[::] (IPv4 and IPv6)", [new(IPAddress.IPv6Any, DualMode: true)], hostName: null)
+                : new("0.0.0.0", [new(IPAddress.Any, DualMode: false)], hostName: null);
         }
-
-        if (value.Length == 0 || string.Equals(value, "none", StringComparison.OrdinalIgnoreCase))
+        else if (string.Equals(value, "localhost", StringComparison.OrdinalIgnoreCase))
         {
-            problem = "every interface including IPv6 cannot be served by .NET's HttpListener on Linux";
-            return false;
+            address = new(
+                "localhost",
+                Socket.OSSupportsIPv6
+                    ? [new(IPAddress.Loopback, DualMode: false), new(IPAddress.IPv6Loopback, DualMode: false)]
+                    : [new(IPAddress.Loopback, DualMode: false)],
+                hostName: null);
         }
-
-        if (IPAddress.TryParse(value, out var ip))
+        else if (IPAddress.TryParse(value.Trim('[', ']'), out var ip) && (value.Contains(':', StringComparison.Ordinal) || value.Count(c => c == '.') == 3))
         {
-            if (ip.AddressFamily == AddressFamily.InterNetworkV6)
-            {
-                problem = "IPv6 addresses cannot be served by .NET's HttpListener on Linux";
-                return false;
-            }
-
-            // IPAddress.TryParse also accepts shorthands such as "10.1"; prefixes need the dotted form.
-            address = new HealthcheckBindAddress(ip.ToString(), [ip.ToString()]);
-            return true;
+            // IPAddress.TryParse also takes shorthands such as "10.1"; only the full forms are addresses here.
+            var display = ip.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{ip}]" : ip.ToString();
+            address = new(display, [new(ip, DualMode: false)], hostName: null);
+        }
+        else if (Uri.CheckHostName(value) == UriHostNameType.Dns)
+        {
+            address = new(value, addresses: null, hostName: value);
+        }
+        else
+        {
+            problem = "it is neither an IP address nor a host name";
         }
 
-        problem = "it is not an IP address";
-        return false;
+        return address is not null;
     }
+
+    /// <summary>Gets the addresses to listen on, resolving a host name now.</summary>
+    /// <exception cref="SocketException">The host name does not resolve.</exception>
+    public IReadOnlyList<ListenAddress> Resolve()
+        => this.addresses
+            ?? [.. Dns.GetHostAddresses(this.hostName!).Distinct().Select(ip => new ListenAddress(ip, DualMode: false))];
 }
+
+/// <summary>One address a listening socket binds, and whether it also takes IPv4 on an IPv6 socket.</summary>
+internal readonly record struct ListenAddress(IPAddress Address, bool DualMode);

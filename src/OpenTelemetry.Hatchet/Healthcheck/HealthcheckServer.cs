@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Sockets;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -13,14 +14,13 @@ namespace OpenTelemetry.Hatchet.Healthcheck;
 /// host has stopped, and keeps the worker running if it cannot be opened.
 /// </summary>
 /// <remarks>
-/// Two HttpListeners share the port. The Prometheus exporter's serves <c>/metrics</c>; ours has the root
-/// prefix and so gets every other path, since the managed HttpListener routes a request to the longest
-/// matching prefix. The exporter creates its listener when the MeterProvider is built and hands it to
-/// <see cref="AttachExporterListener"/> with no prefixes; the prefixes are added here, in
-/// <see cref="StartingAsync"/>, and removed in <see cref="StoppedAsync"/>. A live HttpListener binds the
-/// socket when a prefix is added and releases it when the last one is removed, so the port follows the
-/// host rather than the MeterProvider, and a taken port surfaces here as an exception we can handle
-/// instead of failing the MeterProvider.
+/// The public port is served by <see cref="HealthcheckSocketServer"/>, which needs no thread pool. The
+/// OpenTelemetry Prometheus exporter's HttpListener serves <c>/metrics</c> on a private loopback port
+/// that <see cref="MetricsForwarder"/> asks on each scrape. The exporter creates its listener when the
+/// MeterProvider is built and hands it to <see cref="AttachExporterListener"/> with no prefixes; a live
+/// HttpListener binds when a prefix is added and lets go when the last is removed, so its port follows the
+/// host too. No client knows the private port, which also keeps clear of a race in the managed
+/// HttpListener that can fault it when a client connects in the instant it starts listening.
 /// </remarks>
 internal sealed class HealthcheckServer(
     IOptions<HatchetWorkerMetricsOptions> options,
@@ -28,13 +28,13 @@ internal sealed class HealthcheckServer(
     IServiceProvider services,
     ILogger<HealthcheckServer> logger) : IHostedLifecycleService, IDisposable
 {
-    private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(5);
+    private const int PrivatePortAttempts = 5;
 
     private readonly Lock gate = new();
     private HttpListener? exporterListener;
-    private HttpListener? healthListener;
-    private Task? acceptLoop;
-    private string[] exporterPrefixes = [];
+    private string? exporterPrefix;
+    private int exporterPort;
+    private HealthcheckSocketServer? server;
     private (string Address, int Port) endpoint;
 
     /// <summary>Receives the Prometheus exporter's listener; called while the MeterProvider is built.</summary>
@@ -47,15 +47,14 @@ internal sealed class HealthcheckServer(
     public Task StartingAsync(CancellationToken cancellationToken)
     {
         var settings = options.Value;
-        if (!settings.HealthcheckEnabled)
+        if (settings.HealthcheckEnabled)
         {
-            return Task.CompletedTask;
+            // Building the MeterProvider creates the exporter's listener; OpenTelemetry's own hosted service
+            // would build it moments later, and asking for it here makes the order certain.
+            _ = services.GetService<MeterProvider>();
+            this.Open(settings);
         }
 
-        // Building the MeterProvider creates the exporter's listener; OpenTelemetry's own hosted service
-        // would build it moments later, and asking for it here makes the order certain.
-        _ = services.GetService<MeterProvider>();
-        this.Open(settings);
         return Task.CompletedTask;
     }
 
@@ -68,30 +67,28 @@ internal sealed class HealthcheckServer(
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     // Closing after every other service has stopped keeps /health answering 503 while the worker drains.
-    public Task StoppedAsync(CancellationToken cancellationToken) => this.CloseAsync();
+    public Task StoppedAsync(CancellationToken cancellationToken)
+    {
+        this.Close();
+        return Task.CompletedTask;
+    }
 
-    public void Dispose() => this.CloseAsync().GetAwaiter().GetResult();
+    public void Dispose() => this.Close();
 
     private void Open(HatchetWorkerMetricsOptions settings)
     {
         var address = BindAddressOf(settings);
         var port = settings.HealthcheckPort;
-        var healthPrefixes = address.ListenerHosts.Select(host => $"http://{host}:{port}/").ToArray();
-        var exporterPrefixes = address.ListenerHosts.Select(host => $"http://{host}:{port}/metrics/").ToArray();
-        HttpListener? listener = null;
+        HealthcheckSocketServer server;
         try
         {
-            listener = HttpListenerStartup.Start(healthPrefixes, logger);
-            foreach (var prefix in exporterPrefixes)
-            {
-                this.exporterListener?.Prefixes.Add(prefix);
-            }
+            this.ServeExporterPrivately();
+            server = HealthcheckSocketServer.Start(address.Resolve(), port, new ProbeEndpoints(health, settings), () => this.ExporterPort, logger);
         }
         catch (Exception exception)
         {
             // Whatever went wrong, the worker runs on without its healthcheck unless the user asked otherwise.
-            this.RemoveExporterPrefixes(exporterPrefixes);
-            listener?.Close();
+            this.StopServingExporter();
             if (settings.FailStartupIfHealthcheckUnavailable)
             {
                 throw new InvalidOperationException(
@@ -104,55 +101,48 @@ internal sealed class HealthcheckServer(
 
         lock (this.gate)
         {
-            this.healthListener = listener;
-            this.exporterPrefixes = exporterPrefixes;
+            this.server = server;
             this.endpoint = (address.Display, port);
-            this.acceptLoop = Task.Run(() => this.AcceptAsync(listener));
         }
 
         Log.Listening(logger, address.Display, port);
     }
 
-    private async Task CloseAsync()
-    {
-        HttpListener? listener;
-        Task? loop;
-        string[] prefixes;
-        lock (this.gate)
-        {
-            (listener, loop, prefixes) = (this.healthListener, this.acceptLoop, this.exporterPrefixes);
-            (this.healthListener, this.acceptLoop, this.exporterPrefixes) = (null, null, []);
-        }
+    private int? ExporterPort => Volatile.Read(ref this.exporterPort) is > 0 and var port ? port : null;
 
-        if (listener is null)
+    // The private port is found by binding port 0 and letting go; another process may take it in between,
+    // so a few attempts are made.
+    private void ServeExporterPrivately()
+    {
+        if (this.exporterListener is not { } listener)
         {
             return;
         }
 
-        this.RemoveExporterPrefixes(prefixes);
-        listener.Close();
-        try
+        for (var attempt = 1; ; attempt++)
         {
-            await loop!.WaitAsync(DrainTimeout).ConfigureAwait(false);
+            var port = UnusedLoopbackPort();
+            var prefix = $"http://127.0.0.1:{port}/metrics/";
+            try
+            {
+                listener.Prefixes.Add(prefix);
+                this.exporterPrefix = prefix;
+                Volatile.Write(ref this.exporterPort, port);
+                return;
+            }
+            catch (HttpListenerException) when (attempt < PrivatePortAttempts)
+            {
+                // Taken since it was found unused: try another.
+            }
         }
-        catch (TimeoutException)
-        {
-            // Closing the listener ends the loop at once; if it has not, stopping the host must not wait on it.
-        }
-
-        Log.Stopped(logger, this.endpoint.Address, this.endpoint.Port);
     }
 
-    // The options validator has already refused any address that does not parse.
-    private static HealthcheckBindAddress BindAddressOf(HatchetWorkerMetricsOptions settings)
-        => HealthcheckBindAddress.TryParse(settings.HealthcheckBindAddress, out var address, out var problem)
-            ? address!
-            : throw new InvalidOperationException(problem);
-
-    private void RemoveExporterPrefixes(string[] prefixes)
+    private void StopServingExporter()
     {
-        foreach (var prefix in prefixes)
+        Volatile.Write(ref this.exporterPort, 0);
+        if (this.exporterPrefix is { } prefix)
         {
+            this.exporterPrefix = null;
             try
             {
                 this.exporterListener?.Prefixes.Remove(prefix);
@@ -164,41 +154,34 @@ internal sealed class HealthcheckServer(
         }
     }
 
-    private async Task AcceptAsync(HttpListener listener)
+    private void Close()
     {
-        while (true)
+        HealthcheckSocketServer? running;
+        lock (this.gate)
         {
-            HttpListenerContext context;
-            try
-            {
-                context = await listener.GetContextAsync().ConfigureAwait(false);
-            }
-            catch (Exception exception) when (!listener.IsListening || exception is ObjectDisposedException)
-            {
-                return;
-            }
-            catch (Exception exception)
-            {
-                // One failed accept must not silence /health for the rest of the worker's life.
-                Log.AcceptFailed(logger, exception);
-                continue;
-            }
-
-            _ = this.RespondAsync(context);
+            (running, this.server) = (this.server, null);
         }
+
+        if (running is null)
+        {
+            return;
+        }
+
+        running.Dispose();
+        this.StopServingExporter();
+        Log.Stopped(logger, this.endpoint.Address, this.endpoint.Port);
     }
 
-    private async Task RespondAsync(HttpListenerContext context)
+    private static int UnusedLoopbackPort()
     {
-        try
-        {
-            await HealthEndpoint.RespondAsync(context, health.Status).ConfigureAwait(false);
-        }
-        catch (Exception exception)
-        {
-            // A client that hangs up mid-response must never take the worker down.
-            Log.RequestFailed(logger, exception);
-            context.Response.Abort();
-        }
+        using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        probe.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        return ((IPEndPoint)probe.LocalEndPoint!).Port;
     }
+
+    // The options validator has already refused any address that does not parse.
+    private static HealthcheckBindAddress BindAddressOf(HatchetWorkerMetricsOptions settings)
+        => HealthcheckBindAddress.TryParse(settings.HealthcheckBindAddress, out var address, out var problem)
+            ? address!
+            : throw new InvalidOperationException(problem);
 }

@@ -7,8 +7,9 @@ namespace OpenTelemetry.Hatchet.Metrics;
 /// </summary>
 /// <remarks>
 /// Instrument names are OpenTelemetry's dotted form; the Prometheus exporter writes them as
-/// <c>hatchet_worker_status</c>, <c>hatchet_worker_slots</c> and <c>hatchet_worker_actions</c>, the names
-/// the Hatchet SDKs use. The meter comes from the host's <see cref="IMeterFactory"/>, so two hosts in one
+/// <c>hatchet_worker_status</c>, <c>hatchet_worker_listener_health</c>,
+/// <c>hatchet_worker_event_loop_lag_seconds</c> (the unit adds the suffix), <c>hatchet_worker_slots</c>
+/// and <c>hatchet_worker_actions</c>, the names the Hatchet SDKs use. The meter comes from the host's <see cref="IMeterFactory"/>, so two hosts in one
 /// process each publish their own worker.
 /// </remarks>
 internal sealed class HatchetWorkerMeter
@@ -34,6 +35,15 @@ internal sealed class HatchetWorkerMeter
             this.ObserveStatus,
             description: "Current status of the Hatchet worker");
         meter.CreateObservableGauge(
+            "hatchet.worker.listener_health",
+            this.ObserveListenerHealth,
+            description: "1 when the worker's listener is connected to the Hatchet dispatcher and its heartbeats succeed, else 0");
+        meter.CreateObservableGauge(
+            "hatchet.worker.event_loop_lag",
+            this.ObserveThreadPoolLag,
+            unit: "s",
+            description: "How long work queued to the .NET thread pool waited before it ran (the Python SDK's event loop lag)");
+        meter.CreateObservableGauge(
             "hatchet.worker.slots",
             this.ObserveSlots,
             description: "Slots available on the Hatchet worker");
@@ -45,6 +55,17 @@ internal sealed class HatchetWorkerMeter
 
     private IEnumerable<Measurement<int>> ObserveStatus()
         => this.health.Status == HatchetWorkerStatus.Healthy ? Up : Down;
+
+    // A worker that reports nothing about its listener publishes no listener health: it is not known.
+    private IEnumerable<Measurement<int>> ObserveListenerHealth()
+        => this.health.IsListenerHealthy switch
+        {
+            true => Up,
+            false => Down,
+            null => [],
+        };
+
+    private Measurement<double> ObserveThreadPoolLag() => new(this.health.ThreadPoolLag.TotalSeconds);
 
     // A worker that has not described itself publishes no slots and no actions, as in the TypeScript SDK.
     private IEnumerable<Measurement<int>> ObserveSlots()

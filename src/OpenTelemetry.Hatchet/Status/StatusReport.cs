@@ -3,9 +3,12 @@ namespace OpenTelemetry.Hatchet.Status;
 /// <summary>One signal's view of the worker's status, with the reason that is logged when it decides the status.</summary>
 internal readonly record struct StatusReport(HatchetWorkerStatus Status, string Reason)
 {
-    /// <summary>The worst of the host's and the worker's reports: any one signal can hold the worker back.</summary>
-    public static StatusReport Worst(StatusReport host, StatusReport? worker)
-        => worker is { } reported && Severity(reported.Status) > Severity(host.Status) ? reported : host;
+    /// <summary>
+    /// The worse of two reports: any one signal can hold the worker back. On a tie the first is kept, so
+    /// signals are combined in the order of the rule that should be named as the reason.
+    /// </summary>
+    public static StatusReport Worse(StatusReport first, StatusReport? second)
+        => second is { } other && Severity(other.Status) > Severity(first.Status) ? other : first;
 
     // Healthy is best; a worker that has not begun to start is further from taking work than one that is starting.
     private static int Severity(HatchetWorkerStatus status) => status switch

@@ -30,13 +30,14 @@ internal static class FreeTcpPort
         throw new InvalidOperationException($"No free port from {First} to {First + Count - 1}.");
     }
 
-    /// <summary>Whether anything accepts connections on the port on loopback.</summary>
-    public static bool IsListening(int port)
+    /// <summary>Whether anything accepts connections on the port on loopback, or on the address given.</summary>
+    public static bool IsListening(int port, IPAddress? address = null)
     {
-        using var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        address ??= IPAddress.Loopback;
+        using var client = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         try
         {
-            client.Connect(IPAddress.Loopback, port);
+            client.Connect(address, port);
             return true;
         }
         catch (SocketException)

@@ -5,5 +5,6 @@ internal static class HatchetVariables
 {
     public const string Enabled = "HATCHET_CLIENT_WORKER_HEALTHCHECK_ENABLED";
     public const string Port = "HATCHET_CLIENT_WORKER_HEALTHCHECK_PORT";
+    public const string EventLoopBlockThreshold = "HATCHET_CLIENT_WORKER_HEALTHCHECK_EVENT_LOOP_BLOCK_THRESHOLD_SECONDS";
     public const string BindAddress = "HATCHET_CLIENT_WORKER_HEALTHCHECK_BIND_ADDRESS";
 }

@@ -69,13 +69,6 @@ internal sealed class WorkerHost : IAsyncDisposable
         return host;
     }
 
-    /// <summary>
-    /// Waits until the healthcheck says it is listening. Tests connect only after that: a client connecting
-    /// in the instant .NET's HttpListener starts can crash the process (see HttpListenerStartup).
-    /// </summary>
-    public Task WaitUntilListeningAsync()
-        => Eventually.Until(() => this.Logs.Lines.Any(line => line.Message.StartsWith("Hatchet worker healthcheck listening on", StringComparison.Ordinal)), "the healthcheck to start listening");
-
     public async ValueTask DisposeAsync()
     {
         try

@@ -179,7 +179,6 @@ public sealed class OtlpExportTests
             options.OtlpEndpoint = $"http://127.0.0.1:{closedPort}/v1/metrics";
             options.OtlpProtocol = protocol;
         });
-        await worker.WaitUntilListeningAsync();
 
         // The exporter reports each refused export through its EventSource, naming the endpoint.
         await Eventually.Until(() => exporterEvents.Mentions($"127.0.0.1:{closedPort}"), "the exporter to report a failed export");

@@ -1,0 +1,76 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using OpenTelemetry.Hatchet.Status;
+
+namespace OpenTelemetry.Hatchet.HealthChecks;
+
+/// <summary>
+/// Runs the application's health checks that carry <see cref="HatchetWorkerMetricsOptions.HealthCheckTag"/>
+/// every <see cref="HatchetWorkerMetricsOptions.HealthCheckInterval"/>, each run limited to
+/// <see cref="HatchetWorkerMetricsOptions.HealthCheckTimeout"/>, and reports the result to
+/// <see cref="HatchetWorkerHealth"/>. Probes read that result and never wait for a check.
+/// </summary>
+/// <remarks>
+/// An unhealthy check makes the worker unhealthy; a degraded one does not, as ASP.NET Core's own
+/// endpoints answer 200 for degraded. Until the first run ends, the worker is at best starting.
+/// </remarks>
+internal sealed class HealthChecksSignal(
+    HatchetWorkerHealth health,
+    IOptions<HatchetWorkerMetricsOptions> options,
+    IOptions<HatchetWorkerHealthCheckNames> ownChecks,
+    TimeProvider time,
+    IServiceProvider services) : BackgroundService
+{
+    private static readonly StatusReport NotRunYet = new(HatchetWorkerStatus.Starting, "the tagged health checks have not run yet");
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var settings = options.Value;
+        if (settings.HealthCheckTag is not { } tag)
+        {
+            return;
+        }
+
+        if (services.GetService<HealthCheckService>() is not { } checks)
+        {
+            health.ReportHealthChecks(new(HatchetWorkerStatus.Unhealthy, $"{nameof(HatchetWorkerMetricsOptions.HealthCheckTag)} is '{tag}' but no health checks are registered: call services.AddHealthChecks()"));
+            return;
+        }
+
+        health.ReportHealthChecks(NotRunYet);
+        using var timer = new PeriodicTimer(settings.HealthCheckInterval, time);
+        do
+        {
+            health.ReportHealthChecks(await RunAsync(checks, tag, settings.HealthCheckTimeout, stoppingToken).ConfigureAwait(false));
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
+    }
+
+    private async Task<StatusReport> RunAsync(HealthCheckService checks, string tag, TimeSpan timeout, CancellationToken stoppingToken)
+    {
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        limit.CancelAfter(timeout);
+        var exclude = ownChecks.Value.Names;
+        try
+        {
+            var report = await checks.CheckHealthAsync(
+                registration => registration.Tags.Contains(tag) && !exclude.Contains(registration.Name),
+                limit.Token).ConfigureAwait(false);
+            var failing = report.Entries.FirstOrDefault(entry => entry.Value.Status == HealthStatus.Unhealthy);
+            return failing.Key is null
+                ? new(HatchetWorkerStatus.Healthy, $"the health checks tagged '{tag}' are healthy")
+                : new(HatchetWorkerStatus.Unhealthy, $"health check '{failing.Key}' is unhealthy: {failing.Value.Description ?? failing.Value.Exception?.Message ?? "no description"}");
+        }
+        catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
+        {
+            return new(HatchetWorkerStatus.Unhealthy, $"the health checks tagged '{tag}' did not finish within {timeout.TotalSeconds:0.###} s");
+        }
+        catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
+        {
+            // A BackgroundService that throws stops the host; a failing health check must not stop the worker.
+            return new(HatchetWorkerStatus.Unhealthy, $"the health checks tagged '{tag}' could not run: {exception.Message}");
+        }
+    }
+}

@@ -1,0 +1,429 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+using OpenTelemetry.Hatchet.Configuration;
+
+namespace OpenTelemetry.Hatchet.Healthcheck;
+
+/// <summary>
+/// Serves the public healthcheck port from one dedicated thread with plain sockets, so that <c>/health</c>,
+/// <c>/livez</c> and <c>/readyz</c> answer, truthfully, even while the .NET thread pool is starved.
+/// <c>/metrics</c> is handed to <see cref="MetricsForwarder"/>.
+/// </summary>
+/// <remarks>
+/// .NET's HttpListener and Kestrel both complete their socket I/O on the thread pool, so a starved pool
+/// silences them exactly when a probe matters most. This loop uses non-blocking sockets and
+/// <see cref="Socket.Select(System.Collections.IList, System.Collections.IList, System.Collections.IList, int)"/>
+/// only. It holds no thread per connection, so idle or slow clients cost a buffer each, not a thread:
+/// a request head must arrive within <see cref="RequestTimeout"/>, and at <see cref="MaxConnections"/> the
+/// connection idle longest is closed to make room for a new one.
+/// </remarks>
+internal sealed class HealthcheckSocketServer : IDisposable
+{
+    public const int MaxConnections = 1000;
+
+    public static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(10);
+
+    // After the answer, how long a closing connection is read and discarded so the client sees the answer.
+    private static readonly TimeSpan LingerTimeout = TimeSpan.FromSeconds(2);
+    private const int SelectTimeoutMicroseconds = 250_000;
+    private const int AcceptsPerTurn = 64;
+
+    private readonly Socket[] listeners;
+    private readonly Socket wake;
+    private readonly EndPoint wakeEndPoint;
+    private readonly Dictionary<Socket, ClientConnection> connections = [];
+    private readonly ConcurrentQueue<ClientConnection> returned = new();
+    private readonly List<Socket> ready = [];
+    private readonly List<ClientConnection> expired = [];
+    private readonly byte[] output = new byte[64 * 1024];
+    private readonly ProbeEndpoints probes;
+    private readonly MetricsForwarder forwarder;
+    private readonly ILogger logger;
+    private readonly Thread thread;
+    private volatile bool stopping;
+    private long lastSweep;
+
+    private HealthcheckSocketServer(Socket[] listeners, ProbeEndpoints probes, Func<int?> exporterPort, ILogger logger)
+    {
+        this.listeners = listeners;
+        this.probes = probes;
+        this.logger = logger;
+        this.wake = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp) { Blocking = false };
+        this.wake.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        this.wakeEndPoint = this.wake.LocalEndPoint!;
+        this.forwarder = new MetricsForwarder(exporterPort, this.Return, logger);
+        this.thread = new Thread(this.Run) { IsBackground = true, Name = "Hatchet healthcheck" };
+    }
+
+    /// <summary>Binds the port on every address and starts serving.</summary>
+    /// <exception cref="SocketException">The port cannot be bound on one of the addresses.</exception>
+    public static HealthcheckSocketServer Start(IReadOnlyList<ListenAddress> addresses, int port, ProbeEndpoints probes, Func<int?> exporterPort, ILogger logger)
+    {
+        var listeners = new List<Socket>();
+        try
+        {
+            foreach (var address in addresses)
+            {
+                listeners.Add(Listen(address, port));
+            }
+        }
+        catch
+        {
+            listeners.ForEach(listener => listener.Dispose());
+            throw;
+        }
+
+        var server = new HealthcheckSocketServer([.. listeners], probes, exporterPort, logger);
+        server.thread.Start();
+        return server;
+    }
+
+    public void Dispose()
+    {
+        this.stopping = true;
+        this.Wake();
+        this.thread.Join(TimeSpan.FromSeconds(5));
+        this.forwarder.Dispose();
+        foreach (var listener in this.listeners)
+        {
+            listener.Dispose();
+        }
+
+        foreach (var connection in this.connections.Values)
+        {
+            // A connection still with the forwarder keeps its buffer: the forwarder may yet touch it.
+            if (connection.State == ConnectionState.Forwarding)
+            {
+                connection.Socket.Dispose();
+            }
+            else
+            {
+                connection.Close();
+            }
+        }
+
+        this.connections.Clear();
+        this.wake.Dispose();
+    }
+
+    private static Socket Listen(ListenAddress address, int port)
+    {
+        var socket = new Socket(address.Address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            if (address.Address.AddressFamily == AddressFamily.InterNetworkV6)
+            {
+                socket.DualMode = address.DualMode;
+            }
+
+            // Lets a restarted host take the port while old connections linger in TIME_WAIT; on Linux it
+            // does not let two listeners share a port.
+            socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            socket.Bind(new IPEndPoint(address.Address, port));
+            socket.Listen(512);
+            socket.Blocking = false;
+            return socket;
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
+    // Called by the forwarder's thread when it is done with a connection.
+    private void Return(ClientConnection connection)
+    {
+        this.returned.Enqueue(connection);
+        this.Wake();
+    }
+
+    private void Wake()
+    {
+        try
+        {
+            this.wake.SendTo([1], this.wakeEndPoint);
+        }
+        catch (Exception exception) when (exception is SocketException or ObjectDisposedException)
+        {
+            // The loop wakes on its own within a quarter of a second.
+        }
+    }
+
+    private void Run()
+    {
+        while (!this.stopping)
+        {
+            try
+            {
+                this.Turn();
+            }
+            catch (Exception exception)
+            {
+                // Sockets closed under the loop by Dispose end it; nothing may escape a dedicated thread.
+                if (this.stopping)
+                {
+                    return;
+                }
+
+                // Whatever went wrong, the port must keep answering; the pause keeps a repeating fault from spinning.
+                Log.ServeFailed(this.logger, exception);
+                Thread.Sleep(100);
+            }
+        }
+    }
+
+    private void Turn()
+    {
+        this.ready.Clear();
+        this.ready.AddRange(this.listeners);
+        this.ready.Add(this.wake);
+        foreach (var connection in this.connections.Values)
+        {
+            if (connection.State is ConnectionState.Reading or ConnectionState.Draining)
+            {
+                this.ready.Add(connection.Socket);
+            }
+        }
+
+        Socket.Select(this.ready, null, null, SelectTimeoutMicroseconds);
+        var now = Environment.TickCount64;
+        foreach (var socket in this.ready)
+        {
+            if (socket == this.wake)
+            {
+                this.DrainWake();
+            }
+            else if (Array.IndexOf(this.listeners, socket) >= 0)
+            {
+                this.Accept(socket, now);
+            }
+            else if (this.connections.TryGetValue(socket, out var connection))
+            {
+                this.Receive(connection, now);
+            }
+        }
+
+        while (this.returned.TryDequeue(out var connection))
+        {
+            this.Resume(connection, now);
+        }
+
+        if (now - this.lastSweep >= 1000)
+        {
+            this.Sweep(now);
+        }
+    }
+
+    private void DrainWake()
+    {
+        while (this.wake.Available > 0)
+        {
+            this.wake.Receive(this.output);
+        }
+    }
+
+    private void Accept(Socket listener, long now)
+    {
+        for (var i = 0; i < AcceptsPerTurn && listener.Poll(0, SelectMode.SelectRead); i++)
+        {
+            Socket client;
+            try
+            {
+                client = listener.Accept();
+            }
+            catch (SocketException)
+            {
+                // The client gave up before it was accepted.
+                return;
+            }
+
+            client.Blocking = false;
+            client.NoDelay = true;
+            if (this.connections.Count >= MaxConnections)
+            {
+                this.EvictIdlest();
+            }
+
+            this.connections.Add(client, new ClientConnection(client, now));
+        }
+    }
+
+    private void EvictIdlest()
+    {
+        ClientConnection? idlest = null;
+        foreach (var connection in this.connections.Values)
+        {
+            if (connection.State != ConnectionState.Forwarding && (idlest is null || connection.RequestStarted < idlest.RequestStarted))
+            {
+                idlest = connection;
+            }
+        }
+
+        if (idlest is not null)
+        {
+            this.Close(idlest);
+        }
+    }
+
+    private void Receive(ClientConnection connection, long now)
+    {
+        if (connection.State == ConnectionState.Draining)
+        {
+            var discarded = connection.Socket.Receive(this.output, 0, this.output.Length, SocketFlags.None, out var drainError);
+            if (drainError != SocketError.WouldBlock && (drainError != SocketError.Success || discarded == 0))
+            {
+                this.Close(connection);
+            }
+
+            return;
+        }
+
+        var read = connection.Socket.Receive(connection.Buffer, connection.Count, ClientConnection.MaxHeadLength - connection.Count, SocketFlags.None, out var error);
+        if (error == SocketError.WouldBlock)
+        {
+            return;
+        }
+
+        if (error != SocketError.Success || read == 0)
+        {
+            this.Close(connection);
+            return;
+        }
+
+        connection.Count += read;
+        this.Process(connection, now);
+    }
+
+    // Answers every complete request in the buffer: a client may send the next one before the answer.
+    private void Process(ClientConnection connection, long now)
+    {
+        while (connection.State == ConnectionState.Reading && connection.Count > 0)
+        {
+            var parse = HttpRequestHead.TryParse(connection.Buffer.AsSpan(0, connection.Count), out var head);
+            if (parse == HttpParse.Incomplete)
+            {
+                if (connection.Count >= ClientConnection.MaxHeadLength)
+                {
+                    this.Refuse(connection, 431, now);
+                }
+
+                return;
+            }
+
+            if (parse != HttpParse.Complete)
+            {
+                this.Refuse(connection, (int)parse, now);
+                return;
+            }
+
+            // The body of a request with one is never read, so the connection cannot be reused after it.
+            var keepAlive = head.KeepAlive && !head.HasBody;
+            if (head.Path == HealthcheckPath.Metrics && (head.IsGet || head.IsHead))
+            {
+                connection.State = ConnectionState.Forwarding;
+                if (this.forwarder.TryForward(connection, head, keepAlive))
+                {
+                    return;
+                }
+
+                connection.State = ConnectionState.Reading;
+                this.Refuse(connection, 503, now);
+                return;
+            }
+
+            var length = this.probes.Respond(head, this.output, keepAlive);
+            connection.Consume(head.Length);
+            if (length < 0 || !this.Send(connection, length))
+            {
+                this.Close(connection);
+                return;
+            }
+
+            if (!keepAlive)
+            {
+                this.Linger(connection, now);
+                return;
+            }
+
+            connection.RequestStarted = now;
+        }
+    }
+
+    private void Refuse(ClientConnection connection, int status, long now)
+    {
+        var length = HttpResponseWriter.Write(this.output, status, "text/plain; charset=utf-8"u8, [], keepAlive: false, omitBody: false);
+        if (this.Send(connection, length))
+        {
+            this.Linger(connection, now);
+        }
+        else
+        {
+            this.Close(connection);
+        }
+    }
+
+    // Answers fit the socket's send buffer; a client that lets it fill is not reading, and is dropped.
+    private bool Send(ClientConnection connection, int length)
+    {
+        var sent = connection.Socket.Send(this.output, 0, length, SocketFlags.None, out var error);
+        return error == SocketError.Success && sent == length;
+    }
+
+    // Closing at once with unread request bytes would reset the connection and could destroy the answer.
+    private void Linger(ClientConnection connection, long now)
+    {
+        try
+        {
+            connection.Socket.Shutdown(SocketShutdown.Send);
+            connection.State = ConnectionState.Draining;
+            connection.RequestStarted = now;
+        }
+        catch (SocketException)
+        {
+            this.Close(connection);
+        }
+    }
+
+    private void Resume(ClientConnection connection, long now)
+    {
+        if (this.stopping || !connection.KeepAlive)
+        {
+            this.Linger(connection, now);
+            return;
+        }
+
+        connection.State = ConnectionState.Reading;
+        connection.RequestStarted = now;
+        this.Process(connection, now);
+    }
+
+    private void Sweep(long now)
+    {
+        this.lastSweep = now;
+        foreach (var connection in this.connections.Values)
+        {
+            var age = now - connection.RequestStarted;
+            if ((connection.State == ConnectionState.Reading && age > RequestTimeout.TotalMilliseconds)
+                || (connection.State == ConnectionState.Draining && age > LingerTimeout.TotalMilliseconds))
+            {
+                this.expired.Add(connection);
+            }
+        }
+
+        foreach (var connection in this.expired)
+        {
+            this.Close(connection);
+        }
+
+        this.expired.Clear();
+    }
+
+    private void Close(ClientConnection connection)
+    {
+        this.connections.Remove(connection.Socket);
+        connection.Close();
+    }
+}

@@ -1,0 +1,82 @@
+namespace OpenTelemetry.Hatchet.Status;
+
+/// <summary>
+/// What the worker's code has said about its connection to the Hatchet dispatcher, and the Python SDK's
+/// rule that turns it into a status: not yet connected is <c>STARTING</c>, then <c>UNHEALTHY</c> after the
+/// connect timeout; connected is <c>HEALTHY</c> only while the last heartbeat succeeded and is recent.
+/// </summary>
+/// <remarks>
+/// Not thread-safe: <see cref="HatchetWorkerHealth"/> calls it under its lock. Times are
+/// <see cref="TimeProvider"/> timestamps. Reasons are built once here, so evaluating allocates nothing.
+/// </remarks>
+internal sealed class ListenerSignal(TimeProvider time, TimeSpan connectTimeout, TimeSpan heartbeatTimeout)
+{
+    private readonly StatusReport connecting = new(HatchetWorkerStatus.Starting, "the listener is connecting to the Hatchet dispatcher");
+    private readonly StatusReport notConnected = new(HatchetWorkerStatus.Unhealthy, $"the listener has not connected to the Hatchet dispatcher within {connectTimeout.TotalSeconds:0.###} s");
+    private readonly StatusReport stale = new(HatchetWorkerStatus.Unhealthy, $"no heartbeat has succeeded for {heartbeatTimeout.TotalSeconds:0.###} s");
+    private readonly StatusReport healthy = new(HatchetWorkerStatus.Healthy, "the listener is connected and heartbeats succeed");
+
+    private State state;
+    private long since;
+    private long lastSuccess;
+    private StatusReport? failure;
+
+    private enum State
+    {
+        NotReported,
+        Connecting,
+        Connected,
+    }
+
+    /// <summary>Gets a value indicating whether the worker has reported anything about its listener.</summary>
+    public bool IsReported => this.state != State.NotReported;
+
+    public void Connecting()
+    {
+        this.state = State.Connecting;
+        this.since = time.GetTimestamp();
+        this.failure = null;
+    }
+
+    public void Connected()
+    {
+        this.state = State.Connected;
+        this.since = this.lastSuccess = time.GetTimestamp();
+        this.failure = null;
+    }
+
+    public void Disconnected(string reason)
+    {
+        this.state = State.Connected;
+        this.failure = new(HatchetWorkerStatus.Unhealthy, $"the listener lost its connection: {reason}");
+    }
+
+    // The engine refuses a heartbeat while the listen stream is down, so a success also means connected.
+    public void HeartbeatSucceeded()
+    {
+        this.state = State.Connected;
+        this.lastSuccess = time.GetTimestamp();
+        this.failure = null;
+    }
+
+    public void HeartbeatFailed(string reason)
+    {
+        if (this.state == State.NotReported)
+        {
+            this.Connecting();
+        }
+
+        if (this.state == State.Connected)
+        {
+            this.failure = new(HatchetWorkerStatus.Unhealthy, $"the last heartbeat failed: {reason}");
+        }
+    }
+
+    /// <summary>Gets the listener's view of the status, or <see langword="null"/> if the worker reports nothing about it.</summary>
+    public StatusReport? Evaluate() => this.state switch
+    {
+        State.NotReported => null,
+        State.Connecting => time.GetElapsedTime(this.since) < connectTimeout ? this.connecting : this.notConnected,
+        _ => this.failure ?? (time.GetElapsedTime(this.lastSuccess) < heartbeatTimeout ? this.healthy : this.stale),
+    };
+}
