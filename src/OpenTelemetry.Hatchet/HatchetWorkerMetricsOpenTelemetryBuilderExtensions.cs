@@ -7,9 +7,11 @@ using Microsoft.Extensions.Options;
 using OpenTelemetry.Exporter;
 using OpenTelemetry.Hatchet;
 using OpenTelemetry.Hatchet.Configuration;
+using OpenTelemetry.Hatchet.Exporters;
 using OpenTelemetry.Hatchet.HealthChecks;
 using OpenTelemetry.Hatchet.Healthcheck;
 using OpenTelemetry.Hatchet.Metrics;
+using OpenTelemetry.Hatchet.Resources;
 using OpenTelemetry.Hatchet.Status;
 
 namespace OpenTelemetry.Metrics;
@@ -83,6 +85,8 @@ public static class HatchetWorkerMetricsOpenTelemetryBuilderExtensions
             .AddInstrumentation(provider => provider.GetRequiredService<HatchetWorkerMeter>())
             .AddRuntimeInstrumentation()
             .AddPrometheusHttpListener(ExporterOptionsName, static _ => { }));
+        WorkerServiceName.Register(services);
+        HatchetOtlpExporter.AddTo(services);
 
         return builder;
     }

@@ -103,4 +103,39 @@ public sealed class HatchetWorkerMetricsOptions
     /// the worker <see cref="HatchetWorkerStatus.Unhealthy"/>. Default 5 seconds.
     /// </summary>
     public TimeSpan HealthCheckTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Gets or sets a value indicating whether the metrics also go by OTLP. Unset by default: they do when an
+    /// endpoint is given by <see cref="OtlpEndpoint"/>, <c>OTEL_EXPORTER_OTLP_METRICS_ENDPOINT</c> or
+    /// <c>OTEL_EXPORTER_OTLP_ENDPOINT</c>. <see langword="false"/> turns OTLP off whatever the variables say,
+    /// for an application whose own OTLP exporter already carries these metrics; <see langword="true"/> turns
+    /// it on even without an endpoint, to the exporter's default on localhost.
+    /// </summary>
+    public bool? OtlpEnabled { get; set; }
+
+    /// <summary>
+    /// Gets or sets the OTLP endpoint the metrics are also sent to, as an absolute <c>http</c> or
+    /// <c>https</c> URL, used as it is: for <c>http/protobuf</c> it includes the path, as in
+    /// <c>http://collector:4318/v1/metrics</c>; for <c>grpc</c> it is the collector's address, as in
+    /// <c>http://collector:4317</c>. When set, it wins over <c>OTEL_EXPORTER_OTLP_METRICS_ENDPOINT</c> (also
+    /// used as it is) and <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> (a base URL, to which <c>/v1/metrics</c> is added
+    /// for <c>http/protobuf</c>).
+    /// </summary>
+    public string? OtlpEndpoint { get; set; }
+
+    /// <summary>
+    /// Gets or sets the OTLP protocol: <c>grpc</c> or <c>http/protobuf</c>. Unset by default:
+    /// <c>OTEL_EXPORTER_OTLP_METRICS_PROTOCOL</c>, then <c>OTEL_EXPORTER_OTLP_PROTOCOL</c>, then <c>grpc</c>
+    /// (the OpenTelemetry .NET exporter's default).
+    /// </summary>
+    public string? OtlpProtocol { get; set; }
+
+    /// <summary>
+    /// Gets or sets the name that becomes the <c>service.name</c> of the metrics' resource (for OTLP and for
+    /// Prometheus' <c>target_info</c>) when <c>OTEL_SERVICE_NAME</c> does not name the service. Unset by
+    /// default: the host's application name, normally the entry assembly's name. The resource is fixed
+    /// before worker code runs, so the name passed to <see cref="HatchetWorkerHealth.Describe"/> cannot be
+    /// used: give the worker's Hatchet name here as well.
+    /// </summary>
+    public string? WorkerName { get; set; }
 }

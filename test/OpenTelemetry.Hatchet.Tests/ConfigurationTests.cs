@@ -148,7 +148,7 @@ public sealed class ConfigurationTests
         failure.Failures.Should().HaveCount(2);
     }
 
-    private static async Task<OptionsValidationException> StartupFailure(WorkerHost worker)
+    internal static async Task<OptionsValidationException> StartupFailure(WorkerHost worker)
     {
         var start = () => worker.Host.StartAsync(TestContext.Current.CancellationToken);
         return (await start.Should().ThrowAsync<OptionsValidationException>()).Which;

@@ -35,8 +35,8 @@ internal sealed class ExampleWorkerProcess : IDisposable
             WorkingDirectory = Path.GetDirectoryName(Repository.ExampleWorkerDll)!,
         };
 
-        // Start from a clean slate: the machine's own Hatchet variables must not leak into the test.
-        foreach (var name in start.Environment.Keys.Where(name => name.StartsWith("HATCHET_", StringComparison.Ordinal)).ToList())
+        // Start from a clean slate: the machine's own Hatchet and OpenTelemetry variables must not leak into the test.
+        foreach (var name in start.Environment.Keys.Where(name => name.StartsWith("HATCHET_", StringComparison.Ordinal) || name.StartsWith("OTEL_", StringComparison.Ordinal)).ToList())
         {
             start.Environment.Remove(name);
         }

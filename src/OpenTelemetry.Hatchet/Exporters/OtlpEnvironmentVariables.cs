@@ -1,0 +1,12 @@
+namespace OpenTelemetry.Hatchet.Exporters;
+
+/// <summary>The OpenTelemetry specification's variables that decide whether and where the metrics go by OTLP.</summary>
+internal static class OtlpEnvironmentVariables
+{
+    public const string Endpoint = "OTEL_EXPORTER_OTLP_ENDPOINT";
+    public const string Protocol = "OTEL_EXPORTER_OTLP_PROTOCOL";
+    public const string MetricsEndpoint = "OTEL_EXPORTER_OTLP_METRICS_ENDPOINT";
+    public const string MetricsProtocol = "OTEL_EXPORTER_OTLP_METRICS_PROTOCOL";
+    public const string ServiceName = "OTEL_SERVICE_NAME";
+    public const string ResourceAttributes = "OTEL_RESOURCE_ATTRIBUTES";
+}
