@@ -16,10 +16,10 @@ public sealed class ExampleWorkerTests
         using var worker = ExampleWorkerProcess.Start(Environment(enabled: "True", port));
         var client = new HealthcheckClient(port, "localhost");
 
-        var health = await WaitUntilHealthyAsync(worker, client);
+        var health = await worker.WaitUntilHealthyAsync(port);
         var metrics = await client.GetAsync("/metrics");
 
-        health!.Body.Should().Be("""{"status":"HEALTHY"}""");
+        health.Body.Should().Be("""{"status":"HEALTHY"}""");
         MetricsEndpointTests.SampleValue(metrics.Body, "hatchet_worker_status").Should().Be(1);
         metrics.Body.Should().MatchRegex("(?m)^dotnet_gc_collections_total");
         MetricsEndpointTests.SampleValue(metrics.Body, "hatchet_worker_slots").Should().Be(10);
@@ -74,8 +74,7 @@ public sealed class ExampleWorkerTests
     {
         var port = FreeTcpPort.Next();
         using var worker = ExampleWorkerProcess.Start(Environment(enabled: "True", port));
-        var client = new HealthcheckClient(port, "localhost");
-        await WaitUntilHealthyAsync(worker, client);
+        await worker.WaitUntilHealthyAsync(port);
 
         var clock = Stopwatch.StartNew();
         worker.Signal(signal);
@@ -93,28 +92,4 @@ public sealed class ExampleWorkerTests
         [HatchetVariables.Enabled] = enabled,
         [HatchetVariables.Port] = port.ToString(CultureInfo.InvariantCulture),
     };
-
-    internal static async Task<HealthcheckClient.Reply?> WaitUntilHealthyAsync(ExampleWorkerProcess worker, HealthcheckClient client)
-    {
-        try
-        {
-            return await Eventually.Until(() => TryGet(client, "/health"), reply => reply?.Status == HttpStatusCode.OK, "the example's /health to answer 200");
-        }
-        catch (TimeoutException timeout)
-        {
-            throw new TimeoutException($"{timeout.Message}\nThe example's output:\n{worker.Output}", timeout);
-        }
-    }
-
-    private static async Task<HealthcheckClient.Reply?> TryGet(HealthcheckClient client, string path)
-    {
-        try
-        {
-            return await client.GetAsync(path);
-        }
-        catch (HttpRequestException)
-        {
-            return null;
-        }
-    }
 }

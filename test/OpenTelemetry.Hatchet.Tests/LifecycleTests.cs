@@ -93,6 +93,23 @@ public sealed class LifecycleTests
     }
 
     [Fact]
+    public async Task Port_served_by_another_worker_is_taken_not_shared()
+    {
+        await using var first = await WorkerHost.StartAsync();
+
+        // Two workers of one user on one port would split its probes between them, unseen.
+        await using var second = await WorkerHost.StartAsync(port: first.Port);
+
+        second.Logs.Lines.Should().ContainSingle(line => line.Level == LogLevel.Error)
+            .Which.Message.Should().Contain($"127.0.0.1:{first.Port}").And.Contain("Address already in use");
+        first.Health.ReportStatus(HatchetWorkerStatus.Unhealthy);
+        for (var i = 0; i < 10; i++)
+        {
+            (await first.Client.GetAsync("/health")).Status.Should().Be(HttpStatusCode.ServiceUnavailable, "every probe reaches the first worker");
+        }
+    }
+
+    [Fact]
     public async Task Taken_port_fails_startup_when_asked_to()
     {
         using var squatter = new TcpListener(IPAddress.Loopback, 0);

@@ -118,9 +118,7 @@ internal sealed class HealthcheckSocketServer : IDisposable
                 socket.DualMode = address.DualMode;
             }
 
-            // Lets a restarted host take the port while old connections linger in TIME_WAIT; on Linux it
-            // does not let two listeners share a port.
-            socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            AllowBindingOverTimeWait(socket);
             socket.Bind(new IPEndPoint(address.Address, port));
             socket.Listen(512);
             socket.Blocking = false;
@@ -130,6 +128,22 @@ internal sealed class HealthcheckSocketServer : IDisposable
         {
             socket.Dispose();
             throw;
+        }
+    }
+
+    // Lets a restarted host take the port while the old one's connections linger in TIME_WAIT. SO_REUSEADDR
+    // is set by hand: .NET's ReuseAddress also sets SO_REUSEPORT (seen on Linux), which lets a second
+    // worker of the same user listen on the same port and take a share of its probes, where it must be
+    // told the port is taken. Windows is left as it is: there SO_REUSEADDR lets another socket take the port.
+    private static void AllowBindingOverTimeWait(Socket socket)
+    {
+        if (OperatingSystem.IsLinux())
+        {
+            socket.SetRawSocketOption(1 /* SOL_SOCKET */, 2 /* SO_REUSEADDR */, BitConverter.GetBytes(1));
+        }
+        else if (OperatingSystem.IsMacOS() || OperatingSystem.IsFreeBSD())
+        {
+            socket.SetRawSocketOption(0xffff /* SOL_SOCKET */, 0x4 /* SO_REUSEADDR */, BitConverter.GetBytes(1));
         }
     }
 

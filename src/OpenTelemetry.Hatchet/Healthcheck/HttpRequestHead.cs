@@ -39,6 +39,14 @@ internal readonly record struct HttpRequestHead(
     {
         head = default;
         var end = buffer.IndexOf(EndOfHead);
+
+        // A head whose lines end in a bare line feed never holds the CRLF CRLF that ends a head: refused at
+        // once (RFC 9112 allows it), such a client would otherwise wait out the request timeout for nothing.
+        if (HasBareLineFeed(end < 0 ? buffer : buffer[..end]))
+        {
+            return HttpParse.BadRequest;
+        }
+
         if (end < 0)
         {
             return HttpParse.Incomplete;
@@ -164,6 +172,21 @@ internal readonly record struct HttpRequestHead(
             {
                 return true;
             }
+        }
+
+        return false;
+    }
+
+    private static bool HasBareLineFeed(ReadOnlySpan<byte> head)
+    {
+        for (var at = head.IndexOf((byte)'\n'); at >= 0; at = head.IndexOf((byte)'\n'))
+        {
+            if (at == 0 || head[at - 1] != (byte)'\r')
+            {
+                return true;
+            }
+
+            head = head[(at + 1)..];
         }
 
         return false;

@@ -20,6 +20,8 @@ internal sealed class ExampleWorkerProcess : IDisposable
 
     public string Output => string.Join('\n', this.output);
 
+    public int Id => this.process.Id;
+
     public bool HasExited => this.process.HasExited;
 
     public int ExitCode => this.process.ExitCode;
@@ -50,6 +52,13 @@ internal sealed class ExampleWorkerProcess : IDisposable
         return new ExampleWorkerProcess(Process.Start(start)!);
     }
 
+    /// <summary>The environment that turns the example's healthcheck on, on the port.</summary>
+    public static Dictionary<string, string?> HealthcheckOn(int port) => new()
+    {
+        [HatchetVariables.Enabled] = "True",
+        [HatchetVariables.Port] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+    };
+
     /// <summary>Sends a signal by name: TERM as Kubernetes and <c>docker stop</c> do, INT as Ctrl-C does.</summary>
     public void Signal(string signal)
     {
@@ -63,6 +72,20 @@ internal sealed class ExampleWorkerProcess : IDisposable
     public Task WaitForOutputAsync(string text)
         => Eventually.Until(() => this.Output.Contains(text, StringComparison.Ordinal) || this.process.HasExited, $"'{text}' in the example's output");
 
+    /// <summary>Waits until <c>/health</c> on the port answers 200; the output is in the error if it never does.</summary>
+    public async Task<HealthcheckClient.Reply> WaitUntilHealthyAsync(int port)
+    {
+        var client = new HealthcheckClient(port, "localhost");
+        try
+        {
+            return (await Eventually.Until(() => TryGetAsync(client, "/health"), reply => reply?.Status == System.Net.HttpStatusCode.OK, "the example's /health to answer 200"))!;
+        }
+        catch (TimeoutException timeout)
+        {
+            throw new TimeoutException($"{timeout.Message}\nThe example's output:\n{this.Output}", timeout);
+        }
+    }
+
     public void Dispose()
     {
         if (!this.process.HasExited)
@@ -72,6 +95,18 @@ internal sealed class ExampleWorkerProcess : IDisposable
         }
 
         this.process.Dispose();
+    }
+
+    private static async Task<HealthcheckClient.Reply?> TryGetAsync(HealthcheckClient client, string path)
+    {
+        try
+        {
+            return await client.GetAsync(path);
+        }
+        catch (HttpRequestException)
+        {
+            return null;
+        }
     }
 
     private void Collect(string? line)

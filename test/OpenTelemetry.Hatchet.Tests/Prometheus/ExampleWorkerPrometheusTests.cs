@@ -16,7 +16,7 @@ public sealed class ExampleWorkerPrometheusTests
             [HatchetVariables.Enabled] = "True",
             [HatchetVariables.Port] = port.ToString(CultureInfo.InvariantCulture),
         });
-        await ExampleWorkerTests.WaitUntilHealthyAsync(worker, new HealthcheckClient(port, "localhost"));
+        await worker.WaitUntilHealthyAsync(port);
         await using var prometheus = await PrometheusServer.StartAsync(instance);
 
         await SeedQuery.UntilWorkerSeriesAsync(prometheus, instance, 1);

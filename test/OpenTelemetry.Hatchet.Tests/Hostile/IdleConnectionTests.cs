@@ -1,0 +1,77 @@
+using OpenTelemetry.Hatchet.Tests.Infrastructure;
+
+namespace OpenTelemetry.Hatchet.Tests.Hostile;
+
+/// <summary>Connections that are opened and left idle cost the port a buffer each, never its ability to answer.</summary>
+public sealed class IdleConnectionTests
+{
+    [Fact]
+    public async Task Five_hundred_idle_connections_leave_probes_and_scrapes_answered()
+    {
+        await using var worker = await WorkerHost.StartAsync();
+        var idle = new List<RawConnection>();
+        try
+        {
+            for (var i = 0; i < 500; i++)
+            {
+                var connection = await RawConnection.OpenAsync(worker.Port);
+                idle.Add(connection);
+
+                // Half of them stop partway through a request head, as a stalled client does.
+                if (i % 2 == 1)
+                {
+                    await connection.SendAsync("GET /hea");
+                }
+            }
+
+            await StillServing.AssertAsync(worker);
+        }
+        finally
+        {
+            idle.ForEach(connection => connection.Dispose());
+        }
+    }
+
+    [Fact]
+    public async Task Connections_past_the_limit_close_the_ones_idle_longest()
+    {
+        await using var worker = await WorkerHost.StartAsync();
+        var idle = new List<RawConnection>();
+        var active = new List<RawConnection>();
+        try
+        {
+            // The limit the README documents, written out so that a change to it fails here.
+            for (var i = 0; i < 1000; i++)
+            {
+                idle.Add(await RawConnection.OpenAsync(worker.Port));
+            }
+
+            // Each of these is accepted after every idle one (the kernel queues connections in order) and
+            // finds the port full, so one idle connection is closed to make room for it.
+            const int Extra = 20;
+            for (var i = 0; i < Extra; i++)
+            {
+                var connection = await RawConnection.OpenAsync(worker.Port);
+                active.Add(connection);
+                await connection.SendAsync("GET /livez HTTP/1.1\r\nHost: x\r\n\r\n");
+                (await connection.ReadResponseAsync()).Status.Should().Be(200);
+            }
+
+            // The answers above came after each eviction, so each closed connection has its end of stream by now.
+            var closed = idle.Count(connection => connection.IsClosedByServer);
+
+            closed.Should().Be(Extra, "one idle connection makes room for each new one, and no more");
+            foreach (var connection in active)
+            {
+                await connection.SendAsync("GET /livez HTTP/1.1\r\nHost: x\r\n\r\n");
+                (await connection.ReadResponseAsync()).Status.Should().Be(200, "a connection just used is not the idlest");
+            }
+        }
+        finally
+        {
+            idle.Concat(active).ToList().ForEach(connection => connection.Dispose());
+        }
+
+        await StillServing.AssertAsync(worker);
+    }
+}

@@ -1,0 +1,69 @@
+using System.Globalization;
+
+namespace OpenTelemetry.Hatchet.Tests.Infrastructure;
+
+/// <summary>The TCP sockets a process holds, read from Linux's <c>/proc</c>.</summary>
+/// <remarks>
+/// <c>/proc/PID/net/tcp</c> and <c>tcp6</c> list every socket of the network namespace, whichever process
+/// holds it, and other test runs on the machine use the same port range. A socket is the process's own when
+/// one of the descriptors in <c>/proc/PID/fd</c> links to its inode, so only those are counted. The tables
+/// leave out connections in TIME_WAIT, which no process holds, and connections the peer has reset, which
+/// Linux drops from them at once even while a process still holds their descriptor.
+/// </remarks>
+internal static class OwnedSockets
+{
+    private const string Listen = "0A";
+
+    /// <summary>The ports the process has a listening socket on, over IPv4 and IPv6.</summary>
+    public static IReadOnlySet<int> ListeningPorts(int pid)
+        => Sockets(pid).Where(socket => socket.Listening).Select(socket => socket.LocalPort).ToHashSet();
+
+    /// <summary>How many connections the process holds whose local end is the port: those it accepted there.</summary>
+    public static int ConnectionsOn(int pid, int port)
+        => Sockets(pid).Count(socket => !socket.Listening && socket.LocalPort == port);
+
+    private static List<(int LocalPort, bool Listening)> Sockets(int pid)
+    {
+        var owned = SocketInodesOf(pid);
+        var sockets = new List<(int, bool)>();
+        foreach (var table in new[] { "tcp", "tcp6" })
+        {
+            foreach (var line in File.ReadLines($"/proc/{pid}/net/{table}").Skip(1))
+            {
+                // sl local_address rem_address st tx:rx tr:when retrnsmt uid timeout inode ...
+                var fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                if (owned.Contains(fields[9]))
+                {
+                    var port = fields[1][(fields[1].IndexOf(':', StringComparison.Ordinal) + 1)..];
+                    sockets.Add((int.Parse(port, NumberStyles.HexNumber, CultureInfo.InvariantCulture), fields[3] == Listen));
+                }
+            }
+        }
+
+        return sockets;
+    }
+
+    private static HashSet<string> SocketInodesOf(int pid)
+    {
+        var inodes = new HashSet<string>();
+        foreach (var descriptor in Directory.EnumerateFileSystemEntries($"/proc/{pid}/fd"))
+        {
+            string? target;
+            try
+            {
+                target = new FileInfo(descriptor).LinkTarget;
+            }
+            catch (IOException)
+            {
+                continue; // closed while the directory was read
+            }
+
+            if (target is not null && target.StartsWith("socket:[", StringComparison.Ordinal))
+            {
+                inodes.Add(target["socket:[".Length..^1]);
+            }
+        }
+
+        return inodes;
+    }
+}
