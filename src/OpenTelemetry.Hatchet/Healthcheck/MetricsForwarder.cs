@@ -106,7 +106,9 @@ internal sealed class MetricsForwarder : IDisposable
             if (failure is not null)
             {
                 Log.ScrapeFailed(this.logger, failure.Message);
-                return Send(connection.Socket, 504, PlainText, "metrics could not be collected in time"u8, scrape);
+                return failure is TimeoutException
+                    ? Send(connection.Socket, 504, PlainText, "metrics could not be collected in time"u8, scrape)
+                    : Send(connection.Socket, 502, PlainText, "metrics could not be collected"u8, scrape);
             }
 
             return BackendResponse.TryParse(response.AsSpan(0, length), out var status, out var contentType, out var body)
@@ -193,7 +195,7 @@ internal sealed class MetricsForwarder : IDisposable
     /// <returns>Whether the connection can take another request.</returns>
     private static bool Send(Socket client, int status, ReadOnlySpan<byte> contentType, ReadOnlySpan<byte> body, Scrape scrape)
     {
-        var keepAlive = scrape.KeepAlive && status != 504;
+        var keepAlive = scrape.KeepAlive && status is not (502 or 504);
         Span<byte> head = stackalloc byte[512];
         var length = HttpResponseWriter.WriteHead(head, status, contentType, body.Length, keepAlive);
         if (length < 0)
@@ -202,17 +204,19 @@ internal sealed class MetricsForwarder : IDisposable
         }
 
         var deadline = Environment.TickCount64 + (long)ScrapeTimeout.TotalMilliseconds;
-        if (!SendAll(client, head[..length], deadline) || (!scrape.Head.IsHead && !SendAll(client, body, deadline)))
+        SendAll(client, head[..length], deadline);
+        if (!scrape.Head.IsHead)
         {
-            return false;
+            SendAll(client, body, deadline);
         }
 
         return keepAlive;
     }
 
     // The socket stays non-blocking and waits with Poll: a blocking call on a socket that has been
-    // non-blocking goes through .NET's socket engine, which needs the thread pool.
-    private static bool SendAll(Socket client, ReadOnlySpan<byte> bytes, long deadline)
+    // non-blocking goes through .NET's socket engine, which needs the thread pool. A failure throws, to be
+    // logged by the caller like any other failed answer.
+    private static void SendAll(Socket client, ReadOnlySpan<byte> bytes, long deadline)
     {
         while (!bytes.IsEmpty)
         {
@@ -222,7 +226,7 @@ internal sealed class MetricsForwarder : IDisposable
                 var remaining = deadline - Environment.TickCount64;
                 if (remaining <= 0 || !client.Poll(TimeSpan.FromMilliseconds(remaining), SelectMode.SelectWrite))
                 {
-                    return false;
+                    throw new TimeoutException($"the client did not take the answer within {ScrapeTimeout.TotalSeconds:0} s");
                 }
 
                 continue;
@@ -230,13 +234,11 @@ internal sealed class MetricsForwarder : IDisposable
 
             if (error != SocketError.Success)
             {
-                return false;
+                throw new SocketException((int)error);
             }
 
             bytes = bytes[sent..];
         }
-
-        return true;
     }
 
     private readonly record struct Scrape(ClientConnection Connection, HttpRequestHead Head, bool KeepAlive);
