@@ -160,7 +160,7 @@ public sealed class HatchetWorkerHealth
         {
             // Combined in the order of the Python SDK's rules, so that the first rule that holds is the reason.
             current = this.shuttingDown ? ShuttingDown : this.host;
-            current = StatusReport.Worse(current, this.ThreadPoolLag >= this.rules.Value.LagThreshold ? this.rules.Value.Starved : null);
+            current = StatusReport.Worse(current, this.IsThreadPoolStarved ? this.rules.Value.Starved : null);
             current = StatusReport.Worse(current, this.healthChecks);
             current = StatusReport.Worse(current, this.rules.Value.Listener.Evaluate());
             current = StatusReport.Worse(current, this.worker);

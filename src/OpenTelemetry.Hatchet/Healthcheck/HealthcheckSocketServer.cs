@@ -368,7 +368,7 @@ internal sealed class HealthcheckSocketServer : IDisposable
 
     private void Refuse(ClientConnection connection, int status, long now)
     {
-        var length = HttpResponseWriter.Write(this.output, status, "text/plain; charset=utf-8"u8, [], keepAlive: false, omitBody: false);
+        var length = HttpResponseWriter.Write(this.output, status, HttpResponseWriter.PlainText, [], keepAlive: false, omitBody: false);
         if (this.Send(connection, length))
         {
             this.Linger(connection, now);

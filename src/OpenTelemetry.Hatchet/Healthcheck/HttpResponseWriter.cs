@@ -5,6 +5,9 @@ namespace OpenTelemetry.Hatchet.Healthcheck;
 /// <summary>Writes an HTTP/1.1 response head and body into a buffer, without allocating.</summary>
 internal static class HttpResponseWriter
 {
+    /// <summary>The media type of every plain-text answer the port gives.</summary>
+    public static ReadOnlySpan<byte> PlainText => "text/plain; charset=utf-8"u8;
+
     /// <summary>Writes the response; returns its length, or -1 if <paramref name="destination"/> is too small.</summary>
     /// <param name="destination">Where the response goes.</param>
     /// <param name="status">The status code.</param>

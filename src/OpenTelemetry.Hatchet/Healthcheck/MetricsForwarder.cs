@@ -26,8 +26,6 @@ internal sealed class MetricsForwarder : IDisposable
     private const int MaxResponseLength = 32 * 1024 * 1024;
     private const int MaxAcceptLength = 512;
 
-    private static ReadOnlySpan<byte> PlainText => "text/plain; charset=utf-8"u8;
-
     private readonly BlockingCollection<Scrape> queue = new(boundedCapacity: 16);
     private readonly Func<int?> exporterPort;
     private readonly Action<ClientConnection> done;
@@ -93,27 +91,30 @@ internal sealed class MetricsForwarder : IDisposable
     private bool Answer(Scrape scrape)
     {
         var connection = scrape.Connection;
-        var request = BackendRequest(connection.Buffer.AsSpan(0, connection.Count), scrape.Head, this.exporterPort());
-        connection.Consume(scrape.Head.Length);
-        if (request is null)
+
+        // Read once: the port the request names is the port it is sent to, even if the host is stopping.
+        if (this.exporterPort() is not { } port)
         {
-            return Send(connection.Socket, 503, PlainText, "metrics are not being served"u8, scrape);
+            connection.Consume(scrape.Head.Length);
+            return Send(connection.Socket, 503, HttpResponseWriter.PlainText, "metrics are not being served"u8, scrape);
         }
 
-        var failure = this.Exchange(request, out var response, out var length);
+        var request = BackendRequest(connection.Buffer.AsSpan(0, connection.Count), scrape.Head, port);
+        connection.Consume(scrape.Head.Length);
+        var failure = Exchange(request, port, out var response, out var length);
         try
         {
             if (failure is not null)
             {
                 Log.ScrapeFailed(this.logger, failure.Message);
                 return failure is TimeoutException
-                    ? Send(connection.Socket, 504, PlainText, "metrics could not be collected in time"u8, scrape)
-                    : Send(connection.Socket, 502, PlainText, "metrics could not be collected"u8, scrape);
+                    ? Send(connection.Socket, 504, HttpResponseWriter.PlainText, "metrics could not be collected in time"u8, scrape)
+                    : Send(connection.Socket, 502, HttpResponseWriter.PlainText, "metrics could not be collected"u8, scrape);
             }
 
             return BackendResponse.TryParse(response.AsSpan(0, length), out var status, out var contentType, out var body)
                 ? Send(connection.Socket, status, contentType, body, scrape)
-                : Send(connection.Socket, 502, PlainText, "metrics could not be read"u8, scrape);
+                : Send(connection.Socket, 502, HttpResponseWriter.PlainText, "metrics could not be read"u8, scrape);
         }
         finally
         {
@@ -122,14 +123,9 @@ internal sealed class MetricsForwarder : IDisposable
     }
 
     // HTTP/1.0 so the exporter's listener ends its answer by closing rather than by chunks.
-    private static byte[]? BackendRequest(ReadOnlySpan<byte> clientRequest, in HttpRequestHead head, int? port)
+    private static byte[] BackendRequest(ReadOnlySpan<byte> clientRequest, in HttpRequestHead head, int port)
     {
-        if (port is not { } exporter)
-        {
-            return null;
-        }
-
-        var text = new StringBuilder($"GET /metrics HTTP/1.0\r\nHost: 127.0.0.1:{exporter}\r\n");
+        var text = new StringBuilder($"GET /metrics HTTP/1.0\r\nHost: 127.0.0.1:{port}\r\n");
         var accept = head.Accept.GetOffsetAndLength(clientRequest.Length).Length > 0 ? clientRequest[head.Accept] : [];
         if (accept.Length is > 0 and <= MaxAcceptLength && !accept.ContainsAnyExceptInRange((byte)0x20, (byte)0x7e))
         {
@@ -140,7 +136,7 @@ internal sealed class MetricsForwarder : IDisposable
     }
 
     /// <summary>Sends the request to the exporter and reads its whole answer; returns why it failed, or null.</summary>
-    private Exception? Exchange(byte[] request, out byte[] response, out int length)
+    private static Exception? Exchange(byte[] request, int port, out byte[] response, out int length)
     {
         response = ArrayPool<byte>.Shared.Rent(64 * 1024);
         length = 0;
@@ -149,7 +145,7 @@ internal sealed class MetricsForwarder : IDisposable
         {
             using var backend = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
             backend.SendTimeout = (int)ScrapeTimeout.TotalMilliseconds;
-            backend.Connect(new IPEndPoint(IPAddress.Loopback, this.exporterPort() ?? 0));
+            backend.Connect(new IPEndPoint(IPAddress.Loopback, port));
             backend.Send(request);
             while (true)
             {

@@ -23,31 +23,29 @@ internal sealed class ProbeEndpoints(HatchetWorkerHealth health, HatchetWorkerMe
 
     private static ReadOnlySpan<byte> Json => "application/json"u8;
 
-    private static ReadOnlySpan<byte> Text => "text/plain; charset=utf-8"u8;
-
     /// <summary>Writes the answer to a request for anything but <c>/metrics</c>; returns its length, or -1 if it does not fit.</summary>
     public int Respond(in HttpRequestHead request, Span<byte> destination, bool keepAlive)
     {
         if (request.Path == HealthcheckPath.Unknown)
         {
-            return HttpResponseWriter.Write(destination, 404, Text, [], keepAlive, request.IsHead);
+            return HttpResponseWriter.Write(destination, 404, HttpResponseWriter.PlainText, [], keepAlive, request.IsHead);
         }
 
         if (!request.IsGet && !request.IsHead)
         {
-            return HttpResponseWriter.Write(destination, 405, Text, [], keepAlive, omitBody: true, "Allow: GET, HEAD"u8);
+            return HttpResponseWriter.Write(destination, 405, HttpResponseWriter.PlainText, [], keepAlive, omitBody: true, "Allow: GET, HEAD"u8);
         }
 
         switch (request.Path)
         {
             case HealthcheckPath.Livez:
                 return health.IsThreadPoolStarved
-                    ? HttpResponseWriter.Write(destination, 503, Text, "thread pool starved"u8, keepAlive, request.IsHead)
-                    : HttpResponseWriter.Write(destination, 200, Text, "ok"u8, keepAlive, request.IsHead);
+                    ? HttpResponseWriter.Write(destination, 503, HttpResponseWriter.PlainText, "thread pool starved"u8, keepAlive, request.IsHead)
+                    : HttpResponseWriter.Write(destination, 200, HttpResponseWriter.PlainText, "ok"u8, keepAlive, request.IsHead);
             case HealthcheckPath.Readyz:
                 return health.Status == HatchetWorkerStatus.Healthy
-                    ? HttpResponseWriter.Write(destination, 200, Text, "ok"u8, keepAlive, request.IsHead)
-                    : HttpResponseWriter.Write(destination, 503, Text, "not ready"u8, keepAlive, request.IsHead);
+                    ? HttpResponseWriter.Write(destination, 200, HttpResponseWriter.PlainText, "ok"u8, keepAlive, request.IsHead)
+                    : HttpResponseWriter.Write(destination, 503, HttpResponseWriter.PlainText, "not ready"u8, keepAlive, request.IsHead);
             default:
                 var report = health.Evaluate();
                 var status = report.Status == HatchetWorkerStatus.Healthy || options.HealthEndpointAlwaysOk ? 200 : 503;

@@ -16,7 +16,7 @@ namespace OpenTelemetry.Hatchet.Status;
 internal sealed class ThreadPoolStarvationMonitor(HatchetWorkerHealth health, ILogger<ThreadPoolStarvationMonitor> logger) : IHostedService, IDisposable
 {
     // Probing twice a second costs one work item each time and bounds how late a change is seen.
-    internal static readonly TimeSpan ProbeInterval = TimeSpan.FromMilliseconds(500);
+    private static readonly TimeSpan ProbeInterval = TimeSpan.FromMilliseconds(500);
 
     private readonly ManualResetEventSlim probeRan = new();
     private readonly ManualResetEventSlim stopping = new();
