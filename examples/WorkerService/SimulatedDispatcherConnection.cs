@@ -11,11 +11,18 @@ internal sealed class SimulatedDispatcherConnection(HatchetWorkerHealth health) 
 {
     private static readonly TimeSpan HeartbeatInterval = TimeSpan.FromSeconds(4);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    // Connecting is reported while the host starts: on .NET 10 ExecuteAsync runs on a pool thread and can
+    // begin after the host has reported itself started, which would flip a HEALTHY worker back to STARTING.
+    public override Task StartAsync(CancellationToken cancellationToken)
     {
         // A real worker calls these from its Hatchet client's connection and heartbeat callbacks.
         health.ReportListenerConnecting();
         health.ReportListenerConnected();
+        return base.StartAsync(cancellationToken);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
         using var stopping = stoppingToken.Register(health.ReportShuttingDown);
 
         using var timer = new PeriodicTimer(HeartbeatInterval);
