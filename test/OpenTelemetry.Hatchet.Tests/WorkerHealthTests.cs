@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using OpenTelemetry.Hatchet.Status;
 using OpenTelemetry.Hatchet.Tests.Infrastructure;
 
 namespace OpenTelemetry.Hatchet.Tests;
@@ -52,6 +53,17 @@ public sealed class WorkerHealthTests
         health.ReportStatus(HatchetWorkerStatus.Healthy);
 
         health.Status.Should().Be(HatchetWorkerStatus.Starting);
+    }
+
+    [Fact]
+    public void Worker_connecting_before_the_host_has_started_is_initialized()
+    {
+        var health = new HatchetWorkerHealth();
+
+        health.ReportListenerConnecting();
+
+        // A worker whose host has not begun to start is further from taking work than one that is starting.
+        health.Evaluate().Should().Be(new StatusReport(HatchetWorkerStatus.Initialized, "the host has not started yet"));
     }
 
     [Fact]
