@@ -92,6 +92,27 @@ public sealed class WorkerHealthTests
     }
 
     [Fact]
+    public void Missing_description_is_refused_naming_the_argument()
+    {
+        var health = new HatchetWorkerHealth();
+
+        var describe = () => health.Describe(null!);
+
+        describe.Should().Throw<ArgumentNullException>().WithParameterName("description");
+    }
+
+    [Fact]
+    public void Worker_report_without_a_reason_is_logged_naming_the_status()
+    {
+        var health = new HatchetWorkerHealth();
+        health.ReportHostStatus(HatchetWorkerStatus.Healthy, "the host has started");
+
+        health.ReportStatus(HatchetWorkerStatus.Unhealthy);
+
+        health.Evaluate().Reason.Should().Be("the worker reported Unhealthy");
+    }
+
+    [Fact]
     public void Description_without_a_name_is_refused()
     {
         var health = new HatchetWorkerHealth();

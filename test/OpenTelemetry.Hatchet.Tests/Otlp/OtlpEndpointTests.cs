@@ -22,6 +22,19 @@ public sealed class OtlpEndpointTests
     public void Base_endpoint_that_already_ends_in_the_metrics_path_is_not_given_it_twice(string endpoint)
         => EndpointFrom(endpoint).AbsolutePath.Should().StartWith("/v1/metrics").And.NotContain("/v1/metrics/v1/metrics");
 
+    [Theory]
+    [InlineData("grpc", "http://localhost:4317/")]
+    [InlineData("http/protobuf", "http://localhost:4318/v1/metrics")]
+    public void Otlp_turned_on_without_an_endpoint_goes_where_the_exporter_would_by_default(string protocol, string exportsTo)
+    {
+        var variables = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { [OtlpVariables.Protocol] = protocol }).Build();
+
+        var settings = OtlpSettings.Read(new HatchetWorkerMetricsOptions { OtlpEnabled = true }, variables);
+
+        settings.Endpoint.Should().Be(new Uri(exportsTo));
+        settings.ProtocolName.Should().Be(protocol, "the log names the protocol as the specification spells it");
+    }
+
     private static Uri EndpointFrom(string baseEndpoint)
     {
         var variables = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>

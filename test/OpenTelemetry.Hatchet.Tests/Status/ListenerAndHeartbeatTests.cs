@@ -150,6 +150,19 @@ public sealed class ListenerAndHeartbeatTests
     }
 
     [Fact]
+    public void Failed_heartbeat_as_the_first_report_counts_as_connecting()
+    {
+        var worker = new ClockedHealth();
+
+        worker.Health.ReportHeartbeatFailed("unavailable");
+        var atOnce = worker.Status;
+        worker.Advance(10);
+
+        atOnce.Should().Be(HatchetWorkerStatus.Starting, "a worker that has begun to talk to the dispatcher no longer just follows the host");
+        worker.Status.Should().Be(HatchetWorkerStatus.Unhealthy);
+    }
+
+    [Fact]
     public void Lost_listener_makes_the_worker_unhealthy_until_it_reconnects()
     {
         var worker = new ClockedHealth();
