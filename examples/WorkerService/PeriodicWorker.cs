@@ -10,7 +10,9 @@ internal sealed partial class PeriodicWorker(HatchetWorkerHealth health, ILogger
 {
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(5);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    // Described while the host starts, so the first probe after start already names the worker (on .NET 10
+    // ExecuteAsync runs on a pool thread and can begin after the host has reported itself started).
+    public override Task StartAsync(CancellationToken cancellationToken)
     {
         health.Describe(new HatchetWorkerDescription
         {
@@ -19,7 +21,11 @@ internal sealed partial class PeriodicWorker(HatchetWorkerHealth health, ILogger
             Actions = ["example:step"],
             Labels = new Dictionary<string, string> { ["example"] = "true" },
         });
+        return base.StartAsync(cancellationToken);
+    }
 
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
         using var timer = new PeriodicTimer(Interval);
         var runs = 0;
         do

@@ -93,7 +93,8 @@ public sealed class BindAddressTests
         var start = () => worker.Host.StartAsync(TestContext.Current.CancellationToken);
 
         var failure = (await start.Should().ThrowAsync<OptionsValidationException>()).Which;
-        failure.Message.Should().Contain(HatchetVariables.BindAddress).And.Contain($"'{address}'").And.Contain("0.0.0.0").And.Contain("none");
+        failure.Message.Should().Contain(HatchetVariables.BindAddress).And.Contain($"'{address}'").And.Contain("it is neither an IP address nor a host name")
+            .And.Contain("0.0.0.0").And.Contain("none");
     }
 
     private static Task<WorkerHost> StartOn(string? address)

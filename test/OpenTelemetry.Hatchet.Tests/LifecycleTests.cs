@@ -47,6 +47,8 @@ public sealed class LifecycleTests
 
         reply.Status.Should().Be(HttpStatusCode.ServiceUnavailable);
         reply.Body.Should().Be("""{"status":"UNHEALTHY"}""");
+        worker.Logs.Lines.Should().Contain(line => line.Message == "Hatchet worker status changed from Initialized to Starting: the host is starting")
+            .And.Contain(line => line.Message == "Hatchet worker status changed from Healthy to Unhealthy: the host is stopping");
     }
 
     [Fact]

@@ -24,6 +24,30 @@ public sealed partial class MetricsEndpointTests
     }
 
     [Fact]
+    public async Task Scrape_that_asks_for_OpenMetrics_gets_OpenMetrics()
+    {
+        await using var worker = await WorkerHost.StartAsync();
+
+        // What Prometheus sends: OpenMetrics first, the classic text form as a fallback.
+        var reply = await worker.Client.SendAsync(HttpMethod.Get, "/metrics", accept: "application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5");
+
+        reply.Status.Should().Be(HttpStatusCode.OK);
+        reply.ContentType!.MediaType.Should().Be("application/openmetrics-text");
+        reply.Body.Should().Contain("# TYPE hatchet_worker_status gauge\n").And.EndWith("# EOF\n");
+    }
+
+    [Fact]
+    public async Task Scrape_that_asks_for_nothing_gets_the_classic_text_form()
+    {
+        await using var worker = await WorkerHost.StartAsync();
+
+        var reply = await worker.Client.GetAsync("/metrics");
+
+        reply.ContentType!.MediaType.Should().Be("text/plain");
+        reply.Body.Should().NotContain("# EOF");
+    }
+
+    [Fact]
     public async Task Unhealthy_worker_publishes_status_0()
     {
         await using var worker = await WorkerHost.StartAsync();

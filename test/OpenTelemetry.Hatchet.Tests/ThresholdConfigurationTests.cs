@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Hatchet.Tests.Infrastructure;
@@ -16,6 +17,27 @@ public sealed class ThresholdConfigurationTests
         await using var worker = await WorkerHost.StartAsync(new Dictionary<string, string?> { [HatchetVariables.EventLoopBlockThreshold] = value });
 
         Options(worker).ThreadPoolLagThreshold.Should().Be(TimeSpan.FromSeconds(seconds));
+    }
+
+    [Fact]
+    public async Task Threshold_with_a_decimal_point_is_read_the_same_under_a_decimal_comma_culture()
+    {
+        // Written as the Python SDK documents it; a German or French worker must not read it as 25 s or refuse it.
+        var decimalComma = (CultureInfo)CultureInfo.InvariantCulture.Clone();
+        decimalComma.NumberFormat.NumberDecimalSeparator = ",";
+        decimalComma.NumberFormat.NumberGroupSeparator = ".";
+        var previous = CultureInfo.CurrentCulture;
+        CultureInfo.CurrentCulture = decimalComma;
+        try
+        {
+            await using var worker = await WorkerHost.StartAsync(new Dictionary<string, string?> { [HatchetVariables.EventLoopBlockThreshold] = "2.5" });
+
+            Options(worker).ThreadPoolLagThreshold.Should().Be(TimeSpan.FromSeconds(2.5));
+        }
+        finally
+        {
+            CultureInfo.CurrentCulture = previous;
+        }
     }
 
     [Fact]

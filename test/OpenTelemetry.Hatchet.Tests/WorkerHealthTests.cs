@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using OpenTelemetry.Hatchet.Status;
 using OpenTelemetry.Hatchet.Tests.Infrastructure;
 
 namespace OpenTelemetry.Hatchet.Tests;
@@ -55,6 +56,17 @@ public sealed class WorkerHealthTests
     }
 
     [Fact]
+    public void Worker_connecting_before_the_host_has_started_is_initialized()
+    {
+        var health = new HatchetWorkerHealth();
+
+        health.ReportListenerConnecting();
+
+        // A worker whose host has not begun to start is further from taking work than one that is starting.
+        health.Evaluate().Should().Be(new StatusReport(HatchetWorkerStatus.Initialized, "the host has not started yet"));
+    }
+
+    [Fact]
     public void Status_change_is_logged_once_with_its_reason()
     {
         using var logs = new CapturedLogs();
@@ -77,6 +89,27 @@ public sealed class WorkerHealthTests
         var report = () => health.ReportStatus((HatchetWorkerStatus)42);
 
         report.Should().Throw<ArgumentOutOfRangeException>();
+    }
+
+    [Fact]
+    public void Missing_description_is_refused_naming_the_argument()
+    {
+        var health = new HatchetWorkerHealth();
+
+        var describe = () => health.Describe(null!);
+
+        describe.Should().Throw<ArgumentNullException>().WithParameterName("description");
+    }
+
+    [Fact]
+    public void Worker_report_without_a_reason_is_logged_naming_the_status()
+    {
+        var health = new HatchetWorkerHealth();
+        health.ReportHostStatus(HatchetWorkerStatus.Healthy, "the host has started");
+
+        health.ReportStatus(HatchetWorkerStatus.Unhealthy);
+
+        health.Evaluate().Reason.Should().Be("the worker reported Unhealthy");
     }
 
     [Fact]

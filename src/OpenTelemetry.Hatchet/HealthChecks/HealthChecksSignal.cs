@@ -25,25 +25,39 @@ internal sealed class HealthChecksSignal(
 {
     private static readonly StatusReport NotRunYet = new(HatchetWorkerStatus.Starting, "the tagged health checks have not run yet");
 
+    private HealthCheckService? checks;
+
+    /// <summary>Reports the state before the first run, then starts the runs.</summary>
+    /// <remarks>
+    /// The report is made here, not in <see cref="ExecuteAsync"/>: on .NET 10 all of <c>ExecuteAsync</c> runs on
+    /// the thread pool, so a report made there can land after the host has said the worker started, and the
+    /// worker would be healthy for a moment before any check had run.
+    /// </remarks>
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (options.Value.HealthCheckTag is { } tag)
+        {
+            this.checks = services.GetService<HealthCheckService>();
+            health.ReportHealthChecks(this.checks is null
+                ? new(HatchetWorkerStatus.Unhealthy, $"{nameof(HatchetWorkerMetricsOptions.HealthCheckTag)} is '{tag}' but no health checks are registered: call services.AddHealthChecks()")
+                : NotRunYet);
+        }
+
+        return base.StartAsync(cancellationToken);
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var settings = options.Value;
-        if (settings.HealthCheckTag is not { } tag)
+        if (settings.HealthCheckTag is not { } tag || this.checks is not { } registered)
         {
             return;
         }
 
-        if (services.GetService<HealthCheckService>() is not { } checks)
-        {
-            health.ReportHealthChecks(new(HatchetWorkerStatus.Unhealthy, $"{nameof(HatchetWorkerMetricsOptions.HealthCheckTag)} is '{tag}' but no health checks are registered: call services.AddHealthChecks()"));
-            return;
-        }
-
-        health.ReportHealthChecks(NotRunYet);
         using var timer = new PeriodicTimer(settings.HealthCheckInterval, time);
         do
         {
-            health.ReportHealthChecks(await RunAsync(checks, tag, settings.HealthCheckTimeout, stoppingToken).ConfigureAwait(false));
+            health.ReportHealthChecks(await RunAsync(registered, tag, settings.HealthCheckTimeout, stoppingToken).ConfigureAwait(false));
         }
         while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
     }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry.Hatchet.Tests.Infrastructure;
@@ -43,21 +44,30 @@ public sealed class ExporterFaultTests
     [Fact]
     public async Task Gauge_callback_that_hangs_makes_the_scrape_504_while_probes_answer()
     {
+        using var entered = new ManualResetEventSlim();
         using var release = new ManualResetEventSlim();
         using var meter = new Meter($"Hanging.{Guid.NewGuid():N}");
         meter.CreateObservableGauge("hanging.gauge", () =>
         {
+            entered.Set();
             release.Wait(TimeSpan.FromSeconds(30));
             return 1;
         });
         await using var worker = await StartWithAsync(meter);
 
         var scrape = worker.Client.GetAsync("/metrics");
+        await Eventually.Until(() => entered.IsSet, "the scrape to reach the hanging gauge");
+        var probing = Stopwatch.StartNew();
         var probe = await worker.Client.GetAsync("/health");
+        probing.Stop();
+        var scrapeWasInFlight = !scrape.IsCompleted;
         var timedOut = await scrape;
         release.Set();
 
+        // A port that served the scrape before the probe would have made the probe wait the scrape's 5 s.
         probe.Status.Should().Be(System.Net.HttpStatusCode.OK, "probes are answered while a scrape waits");
+        scrapeWasInFlight.Should().BeTrue("the probe was answered while the scrape still waited on the gauge");
+        probing.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(2), "the probe does not wait behind the scrape");
         timedOut.Status.Should().Be(System.Net.HttpStatusCode.GatewayTimeout);
         worker.Logs.Lines.Should().Contain(line => line.Message.StartsWith("Hatchet worker healthcheck could not collect metrics for a scrape: the Prometheus exporter did not answer within 5 s", StringComparison.Ordinal));
         await StillServing.AssertAsync(worker);

@@ -38,7 +38,9 @@ internal sealed class RawConnection : IDisposable
                 socket.ReceiveBufferSize = size;
             }
 
-            await socket.ConnectAsync(IPAddress.Loopback, port, TestContext.Current.CancellationToken);
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+            deadline.CancelAfter(ReadTimeout);
+            await socket.ConnectAsync(IPAddress.Loopback, port, deadline.Token);
             return new RawConnection(socket);
         }
         catch
@@ -61,8 +63,13 @@ internal sealed class RawConnection : IDisposable
 
     public Task SendAsync(string text) => this.SendAsync(Encoding.Latin1.GetBytes(text));
 
+    /// <summary>Sends the bytes; a server that stops reading fails the test after <see cref="ReadTimeout"/> instead of hanging it.</summary>
     public async Task SendAsync(byte[] bytes)
-        => await this.socket.SendAsync(bytes, SocketFlags.None, TestContext.Current.CancellationToken);
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        deadline.CancelAfter(ReadTimeout);
+        await this.socket.SendAsync(bytes, SocketFlags.None, deadline.Token);
+    }
 
     /// <summary>Reads one whole response, framed by its <c>Content-Length</c> (none is read after a <c>HEAD</c>).</summary>
     /// <exception cref="IOException">The server closed the connection before the response was whole.</exception>

@@ -107,6 +107,7 @@ public sealed class OtlpExportTests
         export.Transport.Should().Be(ReceivedExport.HttpProtobuf);
         export.Path.Should().Be("/v1/metrics");
         export.ServiceName.Should().Be(worker.Host.Services.GetRequiredService<IHostEnvironment>().ApplicationName);
+        worker.Logs.Lines.Should().Contain(line => line.Message == $"Hatchet worker metrics also go by OTLP (http/protobuf) to {receiver.HttpMetricsEndpoint} (from OTEL_EXPORTER_OTLP_ENDPOINT)");
     }
 
     [Fact]

@@ -104,9 +104,13 @@ public sealed class ListenerAndHeartbeatTests
         var worker = new ClockedHealth(options => options.HeartbeatTimeout = TimeSpan.FromSeconds(30));
         worker.Health.ReportHeartbeatSucceeded();
 
-        worker.Advance(29);
+        worker.Advance(29.9);
+        var justInTime = worker.Status;
+        worker.Advance(0.1);
 
-        worker.Status.Should().Be(HatchetWorkerStatus.Healthy);
+        justInTime.Should().Be(HatchetWorkerStatus.Healthy, "the default of 10 s has long passed, but the configured 30 s has not");
+        worker.Status.Should().Be(HatchetWorkerStatus.Unhealthy);
+        worker.Reason.Should().Contain("no heartbeat has succeeded for 30 s");
     }
 
     [Fact]
@@ -143,6 +147,19 @@ public sealed class ListenerAndHeartbeatTests
         worker.Health.ReportHeartbeatFailed("unavailable");
 
         worker.Status.Should().Be(HatchetWorkerStatus.Starting);
+    }
+
+    [Fact]
+    public void Failed_heartbeat_as_the_first_report_counts_as_connecting()
+    {
+        var worker = new ClockedHealth();
+
+        worker.Health.ReportHeartbeatFailed("unavailable");
+        var atOnce = worker.Status;
+        worker.Advance(10);
+
+        atOnce.Should().Be(HatchetWorkerStatus.Starting, "a worker that has begun to talk to the dispatcher no longer just follows the host");
+        worker.Status.Should().Be(HatchetWorkerStatus.Unhealthy);
     }
 
     [Fact]
