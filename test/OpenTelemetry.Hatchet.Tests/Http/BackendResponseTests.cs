@@ -65,6 +65,7 @@ public sealed class BackendResponseTests
     [InlineData("HTTP/1.x 200 OK\r\n")]
     [InlineData("HTTP/2 200 OK\r\n")]
     [InlineData("HTTP/1.1200 OK\r\n")]
+    [InlineData("HTTP/1.1x200 OK\r\n")]
     public void Broken_status_line_is_refused(string statusLine)
     {
         Read(statusLine + "Content-Type: text/plain\r\n\r\nup 1\n").Ok.Should().BeFalse();
