@@ -56,7 +56,7 @@ internal sealed class HealthcheckBindAddress
                     : [new(IPAddress.Loopback, DualMode: false)],
                 hostName: null);
         }
-        else if (IPAddress.TryParse(value.Trim('[', ']'), out var ip) && (value.Contains(':', StringComparison.Ordinal) || value.Count(c => c == '.') == 3))
+        else if (IPAddress.TryParse(Unbracketed(value), out var ip) && (value.Contains(':', StringComparison.Ordinal) || value.Count(c => c == '.') == 3))
         {
             // IPAddress.TryParse also takes shorthands such as "10.1"; only the full forms are addresses here.
             var display = ip.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{ip}]" : ip.ToString();
@@ -73,6 +73,10 @@ internal sealed class HealthcheckBindAddress
 
         return address is not null;
     }
+
+    // "[::1]" is "::1" as written in a URL; brackets hold IPv6 only, and a lone bracket is a typo, not an address.
+    private static string Unbracketed(string value)
+        => value.StartsWith('[') && value.EndsWith(']') && value.Contains(':', StringComparison.Ordinal) ? value[1..^1] : value;
 
     /// <summary>Gets the addresses to listen on, resolving a host name now.</summary>
     /// <exception cref="SocketException">The host name does not resolve.</exception>

@@ -40,6 +40,8 @@ internal static class HttpResponseWriter
         writer.Append(contentType);
         writer.Append("\r\nContent-Length: "u8);
         writer.Append(contentLength);
+        writer.Append("\r\nDate: "u8);
+        writer.Append(HttpDate.Now);
         writer.Append("\r\nCache-Control: no-store\r\nConnection: "u8);
         writer.Append(keepAlive ? "keep-alive"u8 : "close"u8);
         if (!extraHeader.IsEmpty)

@@ -63,7 +63,7 @@ public sealed class OversizedRequestTests
     public async Task Url_just_within_the_limit_is_answered()
     {
         await using var worker = await WorkerHost.StartAsync();
-        const string Start = "GET /health?q=", End = " HTTP/1.1\r\nConnection: close\r\n\r\n";
+        const string Start = "GET /health?q=", End = " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
         var padding = new string('a', Limit - Start.Length - End.Length);
 
         var answer = await RawConnection.AnsweredThenClosedAsync(worker.Port, Start + padding + End);

@@ -54,7 +54,7 @@ public sealed class ExampleWorkerLeakTests
             else if (i % 12 == 1)
             {
                 var connection = await RawConnection.OpenAsync(port);
-                await connection.SendAsync(i % 24 == 1 ? "GET /metrics HTTP/1.1\r\n\r\n" : "GET /health HTTP/1.1\r\n\r\n");
+                await connection.SendAsync(i % 24 == 1 ? "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n" : "GET /health HTTP/1.1\r\nHost: x\r\n\r\n");
                 connection.Abort();
             }
             else
