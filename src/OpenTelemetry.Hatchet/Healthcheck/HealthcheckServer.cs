@@ -83,7 +83,7 @@ internal sealed class HealthcheckServer(
         try
         {
             this.ServeExporterPrivately();
-            server = HealthcheckSocketServer.Start(address.Resolve(), port, new ProbeEndpoints(health, settings), () => this.ExporterPort, logger);
+            server = HealthcheckSocketServer.Start(address.Resolve(), port, new ProbeEndpoints(health, settings), health, () => this.ExporterPort, logger);
         }
         catch (Exception exception)
         {
@@ -108,7 +108,8 @@ internal sealed class HealthcheckServer(
         Log.Listening(logger, address.Display, port);
     }
 
-    private int? ExporterPort => Volatile.Read(ref this.exporterPort) is > 0 and var port ? port : null;
+    /// <summary>Gets the exporter's private loopback port while it is served.</summary>
+    internal int? ExporterPort => Volatile.Read(ref this.exporterPort) is > 0 and var port ? port : null;
 
     // The private port is found by binding port 0 and letting go; another process may take it in between,
     // so a few attempts are made.
