@@ -32,6 +32,9 @@ internal sealed class ExporterCollection : IDisposable
 
     public Socket Socket { get; }
 
+    /// <summary>Gets a value indicating whether the request is still to be sent: the socket is waited on for writing, not reading.</summary>
+    public bool Connecting => !this.sent;
+
     /// <summary>Gets the <c>Accept</c> value the exporter is asked with; scrapes that sent the same share the answer.</summary>
     public string Accept { get; }
 

@@ -191,7 +191,15 @@ internal sealed class MetricsForwarder : IDisposable
         {
             this.readable.Clear();
             this.readable.Add(running.Socket);
-            Socket.Select(this.readable, null, null, (int)Math.Min(PollMicroseconds, wait * 1000));
+            var timeout = (int)Math.Min(PollMicroseconds, wait * 1000);
+            if (running.Connecting)
+            {
+                Socket.Select(null, this.readable, null, timeout);
+            }
+            else
+            {
+                Socket.Select(this.readable, null, null, timeout);
+            }
         }
         else if (this.incoming.IsEmpty)
         {
