@@ -49,6 +49,10 @@ internal sealed class MetricsForwarder : IDisposable
     private readonly ILogger logger;
     private readonly Thread thread;
     private ExporterCollection? collection;
+
+    // The exporter's connection the last collection left open, kept for the next.
+    private Socket? idle;
+    private int idlePort;
     private int count;
     private volatile bool stopping;
 
@@ -114,6 +118,7 @@ internal sealed class MetricsForwarder : IDisposable
         }
 
         this.collection?.Dispose();
+        this.idle?.Dispose();
     }
 
     /// <returns>False once stopped with nothing left to answer.</returns>
@@ -128,8 +133,22 @@ internal sealed class MetricsForwarder : IDisposable
         if (this.collection is { } running && running.Pump(Environment.TickCount64) is { } finished)
         {
             this.collection = null;
-            this.Answer(running, finished);
-            running.Dispose();
+            if (finished.IsStale)
+            {
+                running.Dispose();
+                this.StartOn(running.Port, running.Accept, idle: null);
+            }
+            else
+            {
+                this.Answer(running, finished);
+                if (finished.Failure is null && running.Reusable)
+                {
+                    this.idle = running.Detach();
+                    this.idlePort = running.Port;
+                }
+
+                running.Dispose();
+            }
         }
 
         var stopping = this.stopping;
@@ -167,14 +186,28 @@ internal sealed class MetricsForwarder : IDisposable
             return;
         }
 
+        // A connection kept from another port (the host restarted the exporter) is of no use.
+        var idle = this.idle;
+        this.idle = null;
+        if (idle is not null && this.idlePort != port)
+        {
+            idle.Dispose();
+            idle = null;
+        }
+
+        this.StartOn(port, first.AcceptKey, idle);
+    }
+
+    private void StartOn(int port, string accept, Socket? idle)
+    {
         try
         {
-            this.collection = ExporterCollection.Start(port, first.AcceptKey, Environment.TickCount64);
+            this.collection = ExporterCollection.Start(port, accept, Environment.TickCount64, idle);
         }
         catch (SocketException exception)
         {
             Log.ScrapeFailed(this.logger, exception.Message);
-            this.Serve(first.AcceptKey, static (scrape, forwarder) => forwarder.AnswerAlone(scrape, "the exporter refused the connection"));
+            this.Serve(accept, static (scrape, forwarder) => forwarder.AnswerAlone(scrape, "the exporter refused the connection"));
         }
     }
 
