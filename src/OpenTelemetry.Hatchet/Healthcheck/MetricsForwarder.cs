@@ -79,14 +79,17 @@ internal sealed class MetricsForwarder : IDisposable
         var accept = head.Accept.GetOffsetAndLength(request.Length).Length > 0 ? request[head.Accept] : [];
         var now = Environment.TickCount64;
         var budget = ScrapeDeadline.Budget(ScrapeDeadline.HeaderValue(request, "X-Prometheus-Scrape-Timeout-Seconds"u8));
-        this.incoming.Enqueue(new Scrape(
+        var scrape = new Scrape(
             connection,
             head.IsHead,
             keepAlive,
             ExporterCollection.AcceptKey(accept),
             ExpositionFormats.Negotiate(accept),
-            now + (long)budget.TotalMilliseconds));
+            now + (long)budget.TotalMilliseconds);
+
+        // The buffer is the event loop's: the request is dropped from it before the forwarder owns the connection.
         connection.Consume(head.Length);
+        this.incoming.Enqueue(scrape);
         this.arrived.Set();
         return true;
     }
