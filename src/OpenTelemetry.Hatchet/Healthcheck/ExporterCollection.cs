@@ -44,6 +44,9 @@ internal sealed class ExporterCollection : IDisposable
 
     public int Port { get; }
 
+    /// <summary>Gets when the collection began (<see cref="Environment.TickCount64"/>): its answer is no older.</summary>
+    public long Started => this.started;
+
     /// <summary>Gets a value indicating whether the request is still to be sent: the socket is waited on for writing, not reading.</summary>
     public bool Connecting => !this.sent;
 

@@ -37,6 +37,9 @@ internal sealed class HealthcheckServer(
     private HealthcheckSocketServer? server;
     private (string Address, int Port) endpoint;
 
+    /// <summary>Gets or sets how long an answer of the exporter may be served again: its own cache window.</summary>
+    public TimeSpan AnswerCacheWindow { get; set; }
+
     /// <summary>Receives the Prometheus exporter's listener; called while the MeterProvider is built.</summary>
     public void AttachExporterListener(HttpListener listener)
     {
@@ -83,7 +86,7 @@ internal sealed class HealthcheckServer(
         try
         {
             this.ServeExporterPrivately();
-            server = HealthcheckSocketServer.Start(address.Resolve(), port, new ProbeEndpoints(health, settings), health, () => this.ExporterPort, logger);
+            server = HealthcheckSocketServer.Start(address.Resolve(), port, new ProbeEndpoints(health, settings), health, this.AnswerCacheWindow, () => this.ExporterPort, logger);
         }
         catch (Exception exception)
         {

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net.Sockets;
+using System.Text;
 using Microsoft.Extensions.Logging;
 
 namespace OpenTelemetry.Hatchet.Healthcheck;
@@ -29,6 +30,9 @@ internal sealed class MetricsForwarder : IDisposable
     /// <summary>How many scrapes may wait at once; beyond, a scrape is refused <c>503</c> at once.</summary>
     public const int MaxWaitingScrapes = 256;
 
+    // Fits the event loop's 64 KB output buffer with the head.
+    private const int MaxCachedLength = 60 * 1024;
+
     /// <summary>How long one collection may take before it is given up; scrapes waiting on it are answered at their own deadline.</summary>
     public static readonly TimeSpan CollectionLimit = TimeSpan.FromSeconds(10);
 
@@ -48,7 +52,9 @@ internal sealed class MetricsForwarder : IDisposable
     private readonly Action<ClientConnection> done;
     private readonly ILogger logger;
     private readonly Thread thread;
+    private readonly long answerCacheWindow;
     private ExporterCollection? collection;
+    private volatile CachedAnswer? cached;
 
     // The exporter's connection the last collection left open, kept for the next.
     private Socket? idle;
@@ -56,14 +62,33 @@ internal sealed class MetricsForwarder : IDisposable
     private int count;
     private volatile bool stopping;
 
-    public MetricsForwarder(Func<int?> exporterPort, HatchetWorkerHealth health, Action<ClientConnection> done, ILogger logger)
+    public MetricsForwarder(Func<int?> exporterPort, HatchetWorkerHealth health, TimeSpan answerCacheWindow, Action<ClientConnection> done, ILogger logger)
     {
+        this.answerCacheWindow = (long)answerCacheWindow.TotalMilliseconds;
         this.exporterPort = exporterPort;
         this.health = health;
         this.done = done;
         this.logger = logger;
         this.thread = new Thread(this.Run) { IsBackground = true, Name = "Hatchet metrics forwarder" };
         this.thread.Start();
+    }
+
+    /// <summary>
+    /// Writes the answer to a scrape into <paramref name="destination"/> from the exporter's last answer, if that
+    /// was to the same <c>Accept</c> and began less than the exporter's cache window ago; called by the event loop.
+    /// </summary>
+    /// <returns>The response's length, or -1 when the scrape must go to the exporter.</returns>
+    public int AnswerFromCache(in HttpRequestHead head, ReadOnlySpan<byte> request, Span<byte> destination, bool keepAlive)
+    {
+        if (this.cached is not { } answer || Environment.TickCount64 >= answer.Expires)
+        {
+            return -1;
+        }
+
+        var accept = head.Accept.GetOffsetAndLength(request.Length).Length > 0 ? request[head.Accept] : [];
+        return accept.SequenceEqual(answer.Accept)
+            ? HttpResponseWriter.Write(destination, 200, answer.ContentType, answer.Body, keepAlive, omitBody: head.IsHead)
+            : -1;
     }
 
     /// <summary>Takes a scrape; false when too many are already waiting or the forwarder is stopping.</summary>
@@ -283,6 +308,11 @@ internal sealed class MetricsForwarder : IDisposable
         var format = ExpositionFormats.OfContentType(contentType);
         var completed = HatchetFamiliesWriter.Complete(result.Body.Span, this.health, format);
         var body = completed is null ? result.Body : completed;
+        if (this.answerCacheWindow > 0 && body.Length <= MaxCachedLength)
+        {
+            this.cached = new CachedAnswer(Encoding.ASCII.GetBytes(finished.Accept), contentType, body.ToArray(), finished.Started + this.answerCacheWindow);
+        }
+
         this.Serve(finished.Accept, (scrape, forwarder) => forwarder.Send(scrape, 200, contentType, body.Span));
     }
 
@@ -389,6 +419,10 @@ internal sealed class MetricsForwarder : IDisposable
             bytes = bytes[sent..];
         }
     }
+
+    // The exporter's last answer, served again by the event loop until it expires. Larger answers are not
+    // kept: the event loop sends an answer in one go into the socket's buffer.
+    private sealed record CachedAnswer(byte[] Accept, byte[] ContentType, byte[] Body, long Expires);
 
     private sealed record Scrape(ClientConnection Connection, bool IsHead, bool KeepAlive, string AcceptKey, ExpositionFormat Format, long Deadline);
 }
