@@ -127,9 +127,10 @@ cpu_ticks() { sed 's/.*) //' "/proc/$1/stat" | awk '{ print $12 + $13 }'; } # ut
 
 # ---------------------------------------------------------------- 1. HTTP under wrk
 # wrk_run URL CONNECTIONS: prints "requests/s p50_ms p99_ms non-2xx socket-errors".
+# Further arguments go to wrk (e.g. -H 'Connection: close' for a new connection per request).
 wrk_run() {
   local threads=$(( $2 < 2 ? $2 : 2 ))
-  wrk -t"$threads" -c"$2" -d"$duration" --latency "$1" >"$work/wrk.out" 2>&1
+  wrk -t"$threads" -c"$2" -d"$duration" --latency "${@:3}" "$1" >"$work/wrk.out" 2>&1
   cat "$work/wrk.out" >>"$work/wrk.log"
   awk '
     function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
@@ -143,7 +144,8 @@ fresh_ms() {
   for _ in 1 2 3 4 5 6 7 8 9; do curl -s -o /dev/null -w '%{time_total} ' "$1"; done | median | awk '{ printf "%.2f", $1 * 1000 }'
 }
 
-declare -A http bytes fresh served_by rss_after
+declare -A http bytes fresh served_by rss_after front
+exporter_port=
 servers=(hatchet prometheus-net floor)
 declare -A title=([hatchet]="Hatchet worker" [prometheus-net]="prometheus-net peer" [floor]="ASP.NET Core floor")
 for server in "${servers[@]}"; do
@@ -169,6 +171,22 @@ for server in "${servers[@]}"; do
       http[$server$path$connections]=$(wrk_run "$base$path" "$connections")
     done
   done
+  # One client at a time, as a Kubernetes probe makes them: a new connection for every request.
+  http[${server}/health-new]=$(wrk_run "$base/health" 1 -H 'Connection: close')
+  if [ "$server" = hatchet ]; then
+    # The exporter's own listener, on the worker's private loopback port, against the public port that
+    # fronts it: same process, same meters, runs interleaved so that both see the same machine.
+    exporter_port=$(ss -ltnpH 2>/dev/null | awk -v pid="pid=$pid," -v public=":$port" 'index($0, pid) && $4 ~ /^127\.0\.0\.1:/ && $4 !~ public"$" { sub(/.*:/, "", $4); print $4; exit }')
+    if [ -n "$exporter_port" ]; then
+      wrk -t2 -c16 -d2s "http://127.0.0.1:$exporter_port/metrics/" >/dev/null
+      for round in 1 2 3; do
+        for connections in 1 16; do
+          front[public$connections$round]=$(wrk_run "$base/metrics" "$connections")
+          front[exporter$connections$round]=$(wrk_run "http://127.0.0.1:$exporter_port/metrics/" "$connections")
+        done
+      done
+    fi
+  fi
   rss_after[$server]=$(rss_mib "$pid")
   stop_server "$pid"
 done
@@ -374,6 +392,55 @@ commit="$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src examples || 
   echo "| non-2xx answers + socket errors, all wrk runs | $(failures hatchet) | $(failures prometheus-net) | $(failures floor) |"
   echo "| working set after the runs, MiB | ${rss_after[hatchet]} | ${rss_after[prometheus-net]} | ${rss_after[floor]} |"
   echo
+  echo "### One client at a time: /health"
+  echo
+  echo "One wrk connection kept alive (as Prometheus keeps its scrape connection), and one connection per request"
+  echo "(wrk with \`Connection: close\`, as a Kubernetes probe connects for every probe). Ratios are Hatchet ÷ peer."
+  echo
+  echo "| /health, one client | Hatchet req/s, p50 / p99 ms | prometheus-net req/s, p50 / p99 ms | floor req/s, p50 / p99 ms | req/s ÷ prometheus-net | req/s ÷ floor |"
+  echo "| --- | ---: | ---: | ---: | ---: | ---: |"
+  for kind in 1 -new; do
+    row="| $([ "$kind" = 1 ] && echo "kept alive" || echo "new connection per request")"
+    for server in "${servers[@]}"; do
+      row+=" | $(field "$server/health$kind" 1), $(field "$server/health$kind" 2) / $(field "$server/health$kind" 3)"
+    done
+    for server in prometheus-net floor; do
+      row+=" | $(ratio "$(field "hatchet/health$kind" 1)" "$(field "$server/health$kind" 1)")"
+    done
+    echo "$row |"
+  done
+  echo
+  echo "### /metrics: the public port against the exporter's own listener"
+  echo
+  if [ -n "$exporter_port" ]; then
+    echo "The same worker process: its public port (the socket front) and the OpenTelemetry exporter's HttpListener on"
+    echo "its private loopback port, asked directly; three interleaved rounds of $duration each, median of the rounds."
+    echo "Since 8360044 the port keeps the exporter's answer for the exporter's cache window and asks the exporter with"
+    echo "its cache off, so the exporter column here collects on every request: it is the cost of a collection, not the"
+    echo "exporter as an application would run it alone (with its 300 ms cache); compare the /metrics rows with the"
+    echo "floor's fixed bytes in section 1 for that."
+    echo
+    echo "| connections | public port req/s | exporter's listener req/s | public ÷ exporter | public p50 / p99 ms | exporter p50 / p99 ms |"
+    echo "| ---: | ---: | ---: | ---: | ---: | ---: |"
+    for connections in 1 16; do
+      pub=$(for round in 1 2 3; do echo "${front[public$connections$round]}" | awk '{ print $1 }'; done | median)
+      exp=$(for round in 1 2 3; do echo "${front[exporter$connections$round]}" | awk '{ print $1 }'; done | median)
+      pub_lat=$(for round in 1 2 3; do echo "${front[public$connections$round]}" | awk '{ print $2 }'; done | median)" / "$(for round in 1 2 3; do echo "${front[public$connections$round]}" | awk '{ print $3 }'; done | median)
+      exp_lat=$(for round in 1 2 3; do echo "${front[exporter$connections$round]}" | awk '{ print $2 }'; done | median)" / "$(for round in 1 2 3; do echo "${front[exporter$connections$round]}" | awk '{ print $3 }'; done | median)
+      echo "| $connections | $pub | $exp | $(ratio "$pub" "$exp") | $pub_lat | $exp_lat |"
+    done
+    echo
+    echo "Rounds (req/s, p50 ms, p99 ms, non-2xx, socket errors):"
+    echo
+    for round in 1 2 3; do
+      for connections in 1 16; do
+        echo "- round $round, $connections connection(s): public ${front[public$connections$round]}; exporter ${front[exporter$connections$round]}"
+      done
+    done
+  else
+    echo "(not measured: the exporter's private port was not found with \`ss\`)"
+  fi
+  echo
   echo "## 2. In process: the status, the gauges, one scrape, one probe (BenchmarkDotNet)"
   echo
   echo "A short job in this process (\`ShortInProcessConfig\`: 3 warm-up and 7 measured iterations) with"
@@ -441,7 +508,7 @@ commit="$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src examples || 
   echo
   echo "- /health at 16 connections: Hatchet $(field hatchet/health16 1) req/s, $(ratio "$(field hatchet/health16 1)" "$(field prometheus-net/health16 1)")× the plain HttpListener of the prometheus-net peer and $(ratio "$(field hatchet/health16 1)" "$(field floor/health16 1)")× the ASP.NET Core floor; p99 $(field hatchet/health16 3) ms."
   echo "- /metrics at 16 connections: Hatchet $(field hatchet/metrics16 1) req/s, $(ratio "$(field hatchet/metrics16 1)" "$(field prometheus-net/metrics16 1)")× prometheus-net's MetricServer."
-  echo "  The OpenTelemetry exporter keeps each scrape response for 300 ms, so under wrk most Hatchet scrapes are served"
+  echo "  The port keeps the exporter's answer for its 300 ms cache window, so under wrk most Hatchet scrapes are served"
   echo "  from that cache, while MetricServer collects for every request; a Prometheus server scraping every few seconds"
   echo "  never hits the cache. Section 2's \"response cache off\" row is the cost of each real scrape."
   if awk -v p="$(field prometheus-net/metrics1 2)" 'BEGIN { exit !(p > 30) }'; then

@@ -68,7 +68,7 @@ internal static class BackendResponse
             }
         }
 
-        // The exporter is asked in HTTP/1.0, which has no chunks; an answer in chunks is not one we understand.
+        // The exporter answers with a Content-Length; an answer in chunks is not one we understand.
         if (chunked || contentType.IsEmpty || length > content.Length)
         {
             status = 0;

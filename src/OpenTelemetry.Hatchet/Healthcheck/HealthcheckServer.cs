@@ -37,6 +37,9 @@ internal sealed class HealthcheckServer(
     private HealthcheckSocketServer? server;
     private (string Address, int Port) endpoint;
 
+    /// <summary>Gets or sets how long an answer of the exporter may be served again: its own cache window.</summary>
+    public TimeSpan AnswerCacheWindow { get; set; }
+
     /// <summary>Receives the Prometheus exporter's listener; called while the MeterProvider is built.</summary>
     public void AttachExporterListener(HttpListener listener)
     {
@@ -83,7 +86,7 @@ internal sealed class HealthcheckServer(
         try
         {
             this.ServeExporterPrivately();
-            server = HealthcheckSocketServer.Start(address.Resolve(), port, new ProbeEndpoints(health, settings), () => this.ExporterPort, logger);
+            server = HealthcheckSocketServer.Start(address.Resolve(), port, new ProbeEndpoints(health, settings), health, this.AnswerCacheWindow, () => this.ExporterPort, logger);
         }
         catch (Exception exception)
         {
@@ -108,7 +111,8 @@ internal sealed class HealthcheckServer(
         Log.Listening(logger, address.Display, port);
     }
 
-    private int? ExporterPort => Volatile.Read(ref this.exporterPort) is > 0 and var port ? port : null;
+    /// <summary>Gets the exporter's private loopback port while it is served.</summary>
+    internal int? ExporterPort => Volatile.Read(ref this.exporterPort) is > 0 and var port ? port : null;
 
     // The private port is found by binding port 0 and letting go; another process may take it in between,
     // so a few attempts are made.

@@ -45,7 +45,7 @@ internal sealed class HealthcheckSocketServer : IDisposable
     private volatile bool stopping;
     private long lastSweep;
 
-    private HealthcheckSocketServer(Socket[] listeners, ProbeEndpoints probes, Func<int?> exporterPort, ILogger logger)
+    private HealthcheckSocketServer(Socket[] listeners, ProbeEndpoints probes, HatchetWorkerHealth health, TimeSpan answerCacheWindow, Func<int?> exporterPort, ILogger logger)
     {
         this.listeners = listeners;
         this.probes = probes;
@@ -53,13 +53,13 @@ internal sealed class HealthcheckSocketServer : IDisposable
         this.wake = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp) { Blocking = false };
         this.wake.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         this.wakeEndPoint = this.wake.LocalEndPoint!;
-        this.forwarder = new MetricsForwarder(exporterPort, this.Return, logger);
+        this.forwarder = new MetricsForwarder(exporterPort, health, answerCacheWindow, this.Return, logger);
         this.thread = new Thread(this.Run) { IsBackground = true, Name = "Hatchet healthcheck" };
     }
 
     /// <summary>Binds the port on every address and starts serving.</summary>
     /// <exception cref="SocketException">The port cannot be bound on one of the addresses.</exception>
-    public static HealthcheckSocketServer Start(IReadOnlyList<ListenAddress> addresses, int port, ProbeEndpoints probes, Func<int?> exporterPort, ILogger logger)
+    public static HealthcheckSocketServer Start(IReadOnlyList<ListenAddress> addresses, int port, ProbeEndpoints probes, HatchetWorkerHealth health, TimeSpan answerCacheWindow, Func<int?> exporterPort, ILogger logger)
     {
         var listeners = new List<Socket>();
         try
@@ -75,7 +75,7 @@ internal sealed class HealthcheckSocketServer : IDisposable
             throw;
         }
 
-        var server = new HealthcheckSocketServer([.. listeners], probes, exporterPort, logger);
+        var server = new HealthcheckSocketServer([.. listeners], probes, health, answerCacheWindow, exporterPort, logger);
         server.thread.Start();
         return server;
     }
@@ -335,7 +335,12 @@ internal sealed class HealthcheckSocketServer : IDisposable
 
             // The body of a request with one is never read, so the connection cannot be reused after it.
             var keepAlive = head.KeepAlive && !head.HasBody;
-            if (head.Path == HealthcheckPath.Metrics && (head.IsGet || head.IsHead))
+            // A scrape the exporter answered moments ago is answered here; any other goes to the forwarder.
+            var scrape = head.Path == HealthcheckPath.Metrics && (head.IsGet || head.IsHead);
+            var length = scrape
+                ? this.forwarder.AnswerFromCache(head, connection.Buffer.AsSpan(0, connection.Count), this.output, keepAlive)
+                : this.probes.Respond(head, this.output, keepAlive);
+            if (scrape && length < 0)
             {
                 connection.State = ConnectionState.Forwarding;
                 if (this.forwarder.TryForward(connection, head, keepAlive))
@@ -348,7 +353,6 @@ internal sealed class HealthcheckSocketServer : IDisposable
                 return;
             }
 
-            var length = this.probes.Respond(head, this.output, keepAlive);
             connection.Consume(head.Length);
             if (length < 0 || !this.Send(connection, length))
             {

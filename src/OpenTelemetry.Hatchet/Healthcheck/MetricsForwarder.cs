@@ -1,6 +1,4 @@
-using System.Buffers;
 using System.Collections.Concurrent;
-using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using Microsoft.Extensions.Logging;
@@ -8,190 +6,375 @@ using Microsoft.Extensions.Logging;
 namespace OpenTelemetry.Hatchet.Healthcheck;
 
 /// <summary>
-/// Answers <c>/metrics</c> on the public port with what the OpenTelemetry Prometheus exporter serves on its
-/// private loopback port, from a dedicated thread.
+/// Answers <c>/metrics</c> on the public port from a dedicated thread, with what the OpenTelemetry
+/// Prometheus exporter serves on its private loopback port, or, when it cannot answer in time, with the
+/// <c>hatchet_worker_*</c> families written from <see cref="HatchetWorkerHealth"/>.
 /// </summary>
 /// <remarks>
-/// The exporter's HttpListener needs the thread pool, so a scrape cannot be answered while the pool is
-/// starved; it is given <see cref="ScrapeTimeout"/> and then answered <c>504</c>, while probes go on being
-/// answered by the event loop. The request's <c>Accept</c> header is passed on, so Prometheus still
-/// negotiates OpenMetrics; the answer is re-framed with a <c>Content-Length</c>, so the client's
+/// <para>
+/// The exporter's HttpListener needs the thread pool. Each scrape is given a deadline inside the scraper's
+/// own (<c>X-Prometheus-Scrape-Timeout-Seconds</c>, see <see cref="ScrapeDeadline"/>); a scrape the exporter
+/// has not answered by then, and every scrape while the pool is known starved, is answered at once with
+/// the Hatchet families alone, so Prometheus keeps the worker up and sees its status and lag.
+/// </para>
+/// <para>
+/// Scrapes waiting together share one collection (one per <c>Accept</c> value, which decides the format),
+/// and a scrape whose client has gone is dropped, so neither many scrapers nor abandoned scrapes can turn
+/// an ordinary scrape away. An answer of the exporter that lacks the Hatchet families (an application's
+/// gauge threw) gets them added. Answers are re-framed with a <c>Content-Length</c>, so the client's
 /// connection can be kept alive.
+/// </para>
 /// </remarks>
 internal sealed class MetricsForwarder : IDisposable
 {
-    /// <summary>How long a scrape may take; Prometheus's own timeout for the seed's 5 s interval is 5 s too.</summary>
-    public static readonly TimeSpan ScrapeTimeout = TimeSpan.FromSeconds(5);
+    /// <summary>How many scrapes may wait at once; beyond, a scrape is refused <c>503</c> at once.</summary>
+    public const int MaxWaitingScrapes = 256;
 
-    private const int MaxResponseLength = 32 * 1024 * 1024;
-    private const int MaxAcceptLength = 512;
+    // Fits the event loop's 64 KB output buffer with the head.
+    private const int MaxCachedLength = 60 * 1024;
 
-    private readonly BlockingCollection<Scrape> queue = new(boundedCapacity: 16);
+    /// <summary>How long one collection may take before it is given up; scrapes waiting on it are answered at their own deadline.</summary>
+    public static readonly TimeSpan CollectionLimit = TimeSpan.FromSeconds(10);
+
+    // How long a client may take to read its answer.
+    private static readonly TimeSpan SendTimeout = TimeSpan.FromSeconds(5);
+
+    // While a collection runs, how often the thread looks at new scrapes, deadlines and the pool.
+    private const int PollMicroseconds = 50_000;
+    private const int IdleWaitMilliseconds = 250;
+
+    private readonly ConcurrentQueue<Scrape> incoming = new();
+    private readonly AutoResetEvent arrived = new(false);
+    private readonly List<Scrape> waiting = [];
+    private readonly List<Socket> readable = [];
     private readonly Func<int?> exporterPort;
+    private readonly HatchetWorkerHealth health;
     private readonly Action<ClientConnection> done;
     private readonly ILogger logger;
     private readonly Thread thread;
+    private readonly long answerCacheWindow;
+    private ExporterCollection? collection;
+    private volatile CachedAnswer? cached;
 
-    public MetricsForwarder(Func<int?> exporterPort, Action<ClientConnection> done, ILogger logger)
+    // The exporter's connection the last collection left open, kept for the next.
+    private Socket? idle;
+    private int idlePort;
+    private int count;
+    private volatile bool stopping;
+
+    public MetricsForwarder(Func<int?> exporterPort, HatchetWorkerHealth health, TimeSpan answerCacheWindow, Action<ClientConnection> done, ILogger logger)
     {
+        this.answerCacheWindow = (long)answerCacheWindow.TotalMilliseconds;
         this.exporterPort = exporterPort;
+        this.health = health;
         this.done = done;
         this.logger = logger;
         this.thread = new Thread(this.Run) { IsBackground = true, Name = "Hatchet metrics forwarder" };
         this.thread.Start();
     }
 
-    /// <summary>Queues a scrape; false when too many are already waiting.</summary>
+    /// <summary>
+    /// Writes the answer to a scrape into <paramref name="destination"/> from the exporter's last answer, if that
+    /// was to the same <c>Accept</c> and began less than the exporter's cache window ago; called by the event loop.
+    /// </summary>
+    /// <returns>The response's length, or -1 when the scrape must go to the exporter.</returns>
+    public int AnswerFromCache(in HttpRequestHead head, ReadOnlySpan<byte> request, Span<byte> destination, bool keepAlive)
+    {
+        if (this.cached is not { } answer || Environment.TickCount64 >= answer.Expires)
+        {
+            return -1;
+        }
+
+        var accept = head.Accept.GetOffsetAndLength(request.Length).Length > 0 ? request[head.Accept] : [];
+        return accept.SequenceEqual(answer.Accept)
+            ? HttpResponseWriter.Write(destination, 200, answer.ContentType, answer.Body, keepAlive, omitBody: head.IsHead)
+            : -1;
+    }
+
+    /// <summary>Takes a scrape; false when too many are already waiting or the forwarder is stopping.</summary>
     public bool TryForward(ClientConnection connection, in HttpRequestHead head, bool keepAlive)
     {
-        try
+        if (this.stopping || Interlocked.Increment(ref this.count) > MaxWaitingScrapes)
         {
-            return this.queue.TryAdd(new Scrape(connection, head, keepAlive));
+            Interlocked.Decrement(ref this.count);
+            return false;
         }
-        catch (InvalidOperationException)
-        {
-            return false; // stopping
-        }
+
+        var request = connection.Buffer.AsSpan(0, head.Length);
+        var accept = head.Accept.GetOffsetAndLength(request.Length).Length > 0 ? request[head.Accept] : [];
+        var now = Environment.TickCount64;
+        var budget = ScrapeDeadline.Budget(ScrapeDeadline.HeaderValue(request, "X-Prometheus-Scrape-Timeout-Seconds"u8));
+        var scrape = new Scrape(
+            connection,
+            head.IsHead,
+            keepAlive,
+            ExporterCollection.AcceptKey(accept),
+            ExpositionFormats.Negotiate(accept),
+            now + (long)budget.TotalMilliseconds);
+
+        // The buffer is the event loop's: the request is dropped from it before the forwarder owns the connection.
+        connection.Consume(head.Length);
+        this.incoming.Enqueue(scrape);
+        this.arrived.Set();
+        return true;
     }
 
     public void Dispose()
     {
-        this.queue.CompleteAdding();
-        this.thread.Join(ScrapeTimeout + TimeSpan.FromSeconds(1));
+        this.stopping = true;
+        this.arrived.Set();
+        this.thread.Join(SendTimeout + TimeSpan.FromSeconds(1));
     }
 
     private void Run()
     {
-        foreach (var scrape in this.queue.GetConsumingEnumerable())
+        while (true)
         {
-            var connection = scrape.Connection;
             try
             {
-                connection.KeepAlive = this.Answer(scrape);
-            }
-            catch (Exception exception)
-            {
-                // A client that hangs up, or anything else: that connection is closed, the worker is untouched.
-                Log.RequestFailed(this.logger, exception);
-                connection.KeepAlive = false;
-            }
-
-            try
-            {
-                this.done(connection);
+                if (!this.Turn())
+                {
+                    break;
+                }
             }
             catch (Exception exception)
             {
                 // Nothing may escape a dedicated thread: it would end the process.
                 Log.ServeFailed(this.logger, exception);
+                Thread.Sleep(100);
             }
         }
+
+        this.collection?.Dispose();
+        this.idle?.Dispose();
     }
 
-    private bool Answer(Scrape scrape)
+    /// <returns>False once stopped with nothing left to answer.</returns>
+    private bool Turn()
     {
-        var connection = scrape.Connection;
+        while (this.incoming.TryDequeue(out var scrape))
+        {
+            this.waiting.Add(scrape);
+        }
 
-        // Read once: the port the request names is the port it is sent to, even if the host is stopping.
+        this.DropAbandoned();
+        if (this.collection is { } running && running.Pump(Environment.TickCount64) is { } finished)
+        {
+            this.collection = null;
+            if (finished.IsStale)
+            {
+                running.Dispose();
+                this.StartOn(running.Port, running.Accept, idle: null);
+            }
+            else
+            {
+                this.Answer(running, finished);
+                if (finished.Failure is null && running.Reusable)
+                {
+                    this.idle = running.Detach();
+                    this.idlePort = running.Port;
+                }
+
+                running.Dispose();
+            }
+        }
+
+        var stopping = this.stopping;
+        var starved = this.health.IsThreadPoolStarved;
+        var now = Environment.TickCount64;
+        for (var i = this.waiting.Count - 1; i >= 0; i--)
+        {
+            var scrape = this.waiting[i];
+            if (stopping || starved || now >= scrape.Deadline)
+            {
+                this.waiting.RemoveAt(i);
+                this.AnswerAlone(scrape, stopping ? "the worker is stopping" : starved ? "the thread pool is starved" : "the exporter did not answer within the scrape's deadline");
+            }
+        }
+
+        if (stopping)
+        {
+            return !this.incoming.IsEmpty;
+        }
+
+        if (this.collection is null && this.waiting.Count > 0)
+        {
+            this.Start(this.waiting[0]);
+        }
+
+        this.Wait();
+        return true;
+    }
+
+    private void Start(Scrape first)
+    {
         if (this.exporterPort() is not { } port)
         {
-            connection.Consume(scrape.Head.Length);
-            return Send(connection.Socket, 503, HttpResponseWriter.PlainText, "metrics are not being served"u8, scrape);
+            this.Serve(first.AcceptKey, static (scrape, forwarder) => forwarder.Send(scrape, 503, HttpResponseWriter.PlainText, "metrics are not being served"u8));
+            return;
         }
 
-        var request = BackendRequest(connection.Buffer.AsSpan(0, connection.Count), scrape.Head, port);
-        connection.Consume(scrape.Head.Length);
-        var failure = Exchange(request, port, out var response, out var length);
-        try
+        // A connection kept from another port (the host restarted the exporter) is of no use.
+        var idle = this.idle;
+        this.idle = null;
+        if (idle is not null && this.idlePort != port)
         {
-            if (failure is not null)
-            {
-                Log.ScrapeFailed(this.logger, failure.Message);
-                return failure is TimeoutException
-                    ? Send(connection.Socket, 504, HttpResponseWriter.PlainText, "metrics could not be collected in time"u8, scrape)
-                    : Send(connection.Socket, 502, HttpResponseWriter.PlainText, "metrics could not be collected"u8, scrape);
-            }
+            idle.Dispose();
+            idle = null;
+        }
 
-            return BackendResponse.TryParse(response.AsSpan(0, length), out var status, out var contentType, out var body)
-                ? Send(connection.Socket, status, contentType, body, scrape)
-                : Send(connection.Socket, 502, HttpResponseWriter.PlainText, "metrics could not be read"u8, scrape);
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(response);
-        }
+        this.StartOn(port, first.AcceptKey, idle);
     }
 
-    // HTTP/1.0 so the exporter's listener ends its answer by closing rather than by chunks.
-    private static byte[] BackendRequest(ReadOnlySpan<byte> clientRequest, in HttpRequestHead head, int port)
+    private void StartOn(int port, string accept, Socket? idle)
     {
-        var text = new StringBuilder($"GET /metrics HTTP/1.0\r\nHost: 127.0.0.1:{port}\r\n");
-        var accept = head.Accept.GetOffsetAndLength(clientRequest.Length).Length > 0 ? clientRequest[head.Accept] : [];
-        if (accept.Length is > 0 and <= MaxAcceptLength && !accept.ContainsAnyExceptInRange((byte)0x20, (byte)0x7e))
-        {
-            text.Append("Accept: ").Append(Encoding.ASCII.GetString(accept)).Append("\r\n");
-        }
-
-        return Encoding.ASCII.GetBytes(text.Append("\r\n").ToString());
-    }
-
-    /// <summary>Sends the request to the exporter and reads its whole answer; returns why it failed, or null.</summary>
-    private static Exception? Exchange(byte[] request, int port, out byte[] response, out int length)
-    {
-        response = ArrayPool<byte>.Shared.Rent(64 * 1024);
-        length = 0;
-        var deadline = Environment.TickCount64 + (long)ScrapeTimeout.TotalMilliseconds;
         try
         {
-            using var backend = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-            backend.SendTimeout = (int)ScrapeTimeout.TotalMilliseconds;
-            backend.Connect(new IPEndPoint(IPAddress.Loopback, port));
-            backend.Send(request);
-            while (true)
-            {
-                var remaining = deadline - Environment.TickCount64;
-                if (remaining <= 0)
-                {
-                    return new TimeoutException($"the Prometheus exporter did not answer within {ScrapeTimeout.TotalSeconds:0} s");
-                }
-
-                if (length == response.Length)
-                {
-                    if (length >= MaxResponseLength)
-                    {
-                        return new InvalidDataException($"the Prometheus exporter's answer is over {MaxResponseLength} bytes");
-                    }
-
-                    var larger = ArrayPool<byte>.Shared.Rent(length * 2);
-                    response.AsSpan(0, length).CopyTo(larger);
-                    ArrayPool<byte>.Shared.Return(response);
-                    response = larger;
-                }
-
-                backend.ReceiveTimeout = (int)Math.Max(1, remaining);
-                var read = backend.Receive(response, length, response.Length - length, SocketFlags.None);
-                if (read == 0)
-                {
-                    return null;
-                }
-
-                length += read;
-            }
-        }
-        catch (SocketException exception) when (exception.SocketErrorCode == SocketError.TimedOut)
-        {
-            return new TimeoutException($"the Prometheus exporter did not answer within {ScrapeTimeout.TotalSeconds:0} s", exception);
+            this.collection = ExporterCollection.Start(port, accept, Environment.TickCount64, idle);
         }
         catch (SocketException exception)
         {
-            return exception;
+            Log.ScrapeFailed(this.logger, exception.Message);
+            this.Serve(accept, static (scrape, forwarder) => forwarder.AnswerAlone(scrape, "the exporter refused the connection"));
+        }
+    }
+
+    private void Wait()
+    {
+        var now = Environment.TickCount64;
+        var wait = (long)IdleWaitMilliseconds;
+        foreach (var scrape in this.waiting)
+        {
+            wait = Math.Min(wait, Math.Max(0, scrape.Deadline - now));
+        }
+
+        if (this.collection is { } running)
+        {
+            this.readable.Clear();
+            this.readable.Add(running.Socket);
+            var timeout = (int)Math.Min(PollMicroseconds, wait * 1000);
+            if (running.Connecting)
+            {
+                Socket.Select(null, this.readable, null, timeout);
+            }
+            else
+            {
+                Socket.Select(this.readable, null, null, timeout);
+            }
+        }
+        else if (this.incoming.IsEmpty)
+        {
+            this.arrived.WaitOne((int)wait);
+        }
+    }
+
+    // A client that closed or reset its connection is no longer waiting: collecting for it would only hold a place.
+    private void DropAbandoned()
+    {
+        for (var i = this.waiting.Count - 1; i >= 0; i--)
+        {
+            var scrape = this.waiting[i];
+            if (IsGone(scrape.Connection.Socket))
+            {
+                this.waiting.RemoveAt(i);
+                scrape.Connection.KeepAlive = false;
+                this.Return(scrape);
+            }
+        }
+    }
+
+    private static bool IsGone(Socket socket)
+    {
+        try
+        {
+            return socket.Poll(0, SelectMode.SelectRead) && socket.Available == 0;
+        }
+        catch (Exception exception) when (exception is SocketException or ObjectDisposedException)
+        {
+            return true;
+        }
+    }
+
+    private void Answer(ExporterCollection finished, CollectionResult result)
+    {
+        if (result.Failure is { } failure)
+        {
+            Log.ScrapeFailed(this.logger, failure);
+            this.Serve(finished.Accept, static (scrape, forwarder) => forwarder.AnswerAlone(scrape, "the exporter failed"));
+            return;
+        }
+
+        var contentType = result.ContentType.ToArray();
+        var format = ExpositionFormats.OfContentType(contentType);
+        var completed = HatchetFamiliesWriter.Complete(result.Body.Span, this.health, format);
+        var body = completed is null ? result.Body : completed;
+        if (this.answerCacheWindow > 0 && body.Length <= MaxCachedLength)
+        {
+            this.cached = new CachedAnswer(Encoding.ASCII.GetBytes(finished.Accept), contentType, body.ToArray(), finished.Started + this.answerCacheWindow);
+        }
+
+        this.Serve(finished.Accept, (scrape, forwarder) => forwarder.Send(scrape, 200, contentType, body.Span));
+    }
+
+    // The Hatchet families alone, for a scrape the exporter cannot answer in time.
+    private void AnswerAlone(Scrape scrape, string reason)
+    {
+        Log.ScrapeAnsweredAlone(this.logger, reason);
+        var body = HatchetFamiliesWriter.WriteExposition(this.health, scrape.Format);
+        this.Send(scrape, 200, ExpositionFormats.ContentType(scrape.Format), body);
+    }
+
+    // Answers every waiting scrape that asked for the same format: they share one collection.
+    private void Serve(string accept, Action<Scrape, MetricsForwarder> answer)
+    {
+        for (var i = 0; i < this.waiting.Count;)
+        {
+            var scrape = this.waiting[i];
+            if (!string.Equals(scrape.AcceptKey, accept, StringComparison.Ordinal))
+            {
+                i++;
+                continue;
+            }
+
+            this.waiting.RemoveAt(i);
+            answer(scrape, this);
+        }
+    }
+
+    private void Send(Scrape scrape, int status, ReadOnlySpan<byte> contentType, ReadOnlySpan<byte> body)
+    {
+        var connection = scrape.Connection;
+        try
+        {
+            connection.KeepAlive = Send(connection.Socket, status, contentType, body, scrape);
+        }
+        catch (Exception exception)
+        {
+            // A client that hangs up, or anything else: that connection is closed, the worker is untouched.
+            Log.RequestFailed(this.logger, exception);
+            connection.KeepAlive = false;
+        }
+
+        this.Return(scrape);
+    }
+
+    private void Return(Scrape scrape)
+    {
+        Interlocked.Decrement(ref this.count);
+        try
+        {
+            this.done(scrape.Connection);
+        }
+        catch (Exception exception)
+        {
+            Log.ServeFailed(this.logger, exception);
         }
     }
 
     /// <returns>Whether the connection can take another request.</returns>
     private static bool Send(Socket client, int status, ReadOnlySpan<byte> contentType, ReadOnlySpan<byte> body, Scrape scrape)
     {
-        var keepAlive = scrape.KeepAlive && status is not (502 or 504);
+        var keepAlive = scrape.KeepAlive && status == 200;
         Span<byte> head = stackalloc byte[512];
         var length = HttpResponseWriter.WriteHead(head, status, contentType, body.Length, keepAlive);
         if (length < 0)
@@ -199,9 +382,9 @@ internal sealed class MetricsForwarder : IDisposable
             return false;
         }
 
-        var deadline = Environment.TickCount64 + (long)ScrapeTimeout.TotalMilliseconds;
+        var deadline = Environment.TickCount64 + (long)SendTimeout.TotalMilliseconds;
         SendAll(client, head[..length], deadline);
-        if (!scrape.Head.IsHead)
+        if (!scrape.IsHead)
         {
             SendAll(client, body, deadline);
         }
@@ -222,7 +405,7 @@ internal sealed class MetricsForwarder : IDisposable
                 var remaining = deadline - Environment.TickCount64;
                 if (remaining <= 0 || !client.Poll(TimeSpan.FromMilliseconds(remaining), SelectMode.SelectWrite))
                 {
-                    throw new TimeoutException($"the client did not take the answer within {ScrapeTimeout.TotalSeconds:0} s");
+                    throw new TimeoutException($"the client did not take the answer within {SendTimeout.TotalSeconds:0} s");
                 }
 
                 continue;
@@ -237,5 +420,9 @@ internal sealed class MetricsForwarder : IDisposable
         }
     }
 
-    private readonly record struct Scrape(ClientConnection Connection, HttpRequestHead Head, bool KeepAlive);
+    // The exporter's last answer, served again by the event loop until it expires. Larger answers are not
+    // kept: the event loop sends an answer in one go into the socket's buffer.
+    private sealed record CachedAnswer(byte[] Accept, byte[] ContentType, byte[] Body, long Expires);
+
+    private sealed record Scrape(ClientConnection Connection, bool IsHead, bool KeepAlive, string AcceptKey, ExpositionFormat Format, long Deadline);
 }

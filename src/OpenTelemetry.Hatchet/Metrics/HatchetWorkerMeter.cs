@@ -16,6 +16,12 @@ internal sealed class HatchetWorkerMeter
 {
     public const string MeterName = "OpenTelemetry.Hatchet";
 
+    /// <summary>
+    /// The meter's version, which the Prometheus exporter writes as <c>otel_scope_version</c>; the fallback
+    /// exposition reads it from here too.
+    /// </summary>
+    public static readonly string? MeterVersion = typeof(HatchetWorkerMeter).Assembly.GetName().Version?.ToString();
+
     // Observations reuse these arrays rather than making one per scrape (the metrics SDK still allocates a little per callback: 32 B measured in build/BENCHMARKS.md).
     private static readonly Measurement<int>[] Up = [new(1)];
     private static readonly Measurement<int>[] Down = [new(0)];
@@ -25,52 +31,37 @@ internal sealed class HatchetWorkerMeter
     public HatchetWorkerMeter(IMeterFactory meterFactory, HatchetWorkerHealth health)
     {
         this.health = health;
-        var meter = meterFactory.Create(new MeterOptions(MeterName)
-        {
-            Version = typeof(HatchetWorkerMeter).Assembly.GetName().Version?.ToString(),
-        });
+        var meter = meterFactory.Create(new MeterOptions(MeterName) { Version = MeterVersion });
 
+        Create(meter, HatchetWorkerGauges.Status, this.ObserveStatus);
+        Create(meter, HatchetWorkerGauges.ListenerHealth, this.ObserveListenerHealth);
         meter.CreateObservableGauge(
-            "hatchet.worker.status",
-            this.ObserveStatus,
-            description: "Current status of the Hatchet worker");
-        meter.CreateObservableGauge(
-            "hatchet.worker.listener_health",
-            this.ObserveListenerHealth,
-            description: "1 when the worker's listener is connected to the Hatchet dispatcher and its heartbeats succeed, else 0");
-        meter.CreateObservableGauge(
-            "hatchet.worker.event_loop_lag",
+            HatchetWorkerGauges.EventLoopLag.InstrumentName,
             this.ObserveThreadPoolLag,
-            unit: "s",
-            description: "How long work queued to the .NET thread pool waited before it ran (the Python SDK's event loop lag)");
-        meter.CreateObservableGauge(
-            "hatchet.worker.slots",
-            this.ObserveSlots,
-            description: "Slots available on the Hatchet worker");
-        meter.CreateObservableGauge(
-            "hatchet.worker.actions",
-            this.ObserveActions,
-            description: "Number of actions registered on the Hatchet worker");
+            unit: HatchetWorkerGauges.EventLoopLag.Unit,
+            description: HatchetWorkerGauges.EventLoopLag.Description);
+        Create(meter, HatchetWorkerGauges.Slots, this.ObserveSlots);
+        Create(meter, HatchetWorkerGauges.Actions, this.ObserveActions);
     }
 
-    private IEnumerable<Measurement<int>> ObserveStatus()
-        => this.health.Status == HatchetWorkerStatus.Healthy ? Up : Down;
+    private static void Create(Meter meter, HatchetWorkerGauge gauge, Func<IEnumerable<Measurement<int>>> observe)
+        => meter.CreateObservableGauge(gauge.InstrumentName, observe, unit: gauge.Unit, description: gauge.Description);
 
-    // A worker that reports nothing about its listener publishes no listener health: it is not known.
-    private IEnumerable<Measurement<int>> ObserveListenerHealth()
-        => this.health.IsListenerHealthy switch
-        {
-            true => Up,
-            false => Down,
-            null => [],
-        };
+    private static Measurement<int>[] Observed(int? value) => value switch
+    {
+        1 => Up,
+        0 => Down,
+        { } other => [new(other)],
+        null => [],
+    };
 
-    private Measurement<double> ObserveThreadPoolLag() => new(this.health.ThreadPoolLag.TotalSeconds);
+    private IEnumerable<Measurement<int>> ObserveStatus() => Observed(HatchetWorkerGauges.ReadStatus(this.health));
 
-    // A worker that has not described itself publishes no slots and no actions, as in the TypeScript SDK.
-    private IEnumerable<Measurement<int>> ObserveSlots()
-        => this.health.Description?.Slots is { } slots ? [new(slots)] : [];
+    private IEnumerable<Measurement<int>> ObserveListenerHealth() => Observed(HatchetWorkerGauges.ReadListenerHealth(this.health));
 
-    private IEnumerable<Measurement<int>> ObserveActions()
-        => this.health.Description is { } description ? [new(description.Actions.Count)] : [];
+    private Measurement<double> ObserveThreadPoolLag() => new(HatchetWorkerGauges.ReadEventLoopLag(this.health));
+
+    private IEnumerable<Measurement<int>> ObserveSlots() => Observed(HatchetWorkerGauges.ReadSlots(this.health));
+
+    private IEnumerable<Measurement<int>> ObserveActions() => Observed(HatchetWorkerGauges.ReadActions(this.health));
 }

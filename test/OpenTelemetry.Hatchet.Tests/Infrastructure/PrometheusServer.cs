@@ -34,23 +34,24 @@ internal sealed class PrometheusServer : IAsyncDisposable
     public string Log => string.Join('\n', this.log);
 
     /// <summary>Starts Prometheus scraping <paramref name="target"/> (host:port) every second, and waits until it is ready.</summary>
-    public static async Task<PrometheusServer> StartAsync(string target)
-    {
-        var binary = ExternalTool.Require("prometheus");
-        var directory = Directory.CreateTempSubdirectory("hatchet-prometheus-").FullName;
-        var configFile = Path.Combine(directory, "prometheus.yml");
-
-        // The seed's scrape config, with the test's target and a short interval so that the test is quick.
-        await File.WriteAllTextAsync(
-            configFile,
+    public static Task<PrometheusServer> StartAsync(string target)
+        => StartWithConfigAsync(
+            // The seed's scrape config, with the test's target and a short interval so that the test is quick.
             $"""
             scrape_configs:
               - job_name: "hatchet"
                 scrape_interval: 1s
                 static_configs:
                   - targets: ["{target}"]
-            """,
-            TestContext.Current.CancellationToken);
+            """);
+
+    /// <summary>Starts Prometheus with the whole of <paramref name="config"/> as its prometheus.yml, and waits until it is ready.</summary>
+    public static async Task<PrometheusServer> StartWithConfigAsync(string config)
+    {
+        var binary = ExternalTool.Require("prometheus");
+        var directory = Directory.CreateTempSubdirectory("hatchet-prometheus-").FullName;
+        var configFile = Path.Combine(directory, "prometheus.yml");
+        await File.WriteAllTextAsync(configFile, config, TestContext.Current.CancellationToken);
 
         var port = FreeTcpPort.Next();
         var start = new ProcessStartInfo(binary, [
@@ -77,14 +78,26 @@ internal sealed class PrometheusServer : IAsyncDisposable
     }
 
     /// <summary>Evaluates an instant PromQL query now; the answer is its result vector.</summary>
-    public async Task<Vector> QueryAsync(string promql)
+    public async Task<Vector> QueryAsync(string promql, DateTimeOffset? at = null)
     {
-        var uri = new Uri($"http://127.0.0.1:{this.port}/api/v1/query?query={Uri.EscapeDataString(promql)}");
+        var time = at is { } moment ? $"&time={(moment.ToUnixTimeMilliseconds() / 1000.0).ToString(CultureInfo.InvariantCulture)}" : string.Empty;
+        var uri = new Uri($"http://127.0.0.1:{this.port}/api/v1/query?query={Uri.EscapeDataString(promql)}{time}");
         using var response = await Http.GetAsync(uri, TestContext.Current.CancellationToken);
         var body = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
         response.StatusCode.Should().Be(HttpStatusCode.OK, body);
 
         using var json = JsonDocument.Parse(body);
+        return new Vector([.. json.RootElement.GetProperty("data").GetProperty("result").EnumerateArray().Select(Sample.Parse)]);
+    }
+
+    /// <summary>
+    /// The same with a blocking socket only, for a test that has starved the thread pool and so cannot await.
+    /// </summary>
+    public Vector Query(string promql)
+    {
+        var answer = RawHttp.Exchange(this.port, RawHttp.Get($"/api/v1/query?query={Uri.EscapeDataString(promql)}"), TimeSpan.FromSeconds(5));
+        answer.Should().StartWith("HTTP/1.1 200", answer);
+        using var json = JsonDocument.Parse(answer[(answer.IndexOf("\r\n\r\n", StringComparison.Ordinal) + 4)..]);
         return new Vector([.. json.RootElement.GetProperty("data").GetProperty("result").EnumerateArray().Select(Sample.Parse)]);
     }
 

@@ -1,0 +1,62 @@
+namespace OpenTelemetry.Hatchet.Metrics;
+
+/// <summary>
+/// The one place that says what each <c>hatchet_worker_*</c> gauge is called and what it reads from
+/// <see cref="HatchetWorkerHealth"/>. The meter's callbacks and the fallback exposition
+/// (<see cref="Healthcheck.HatchetFamiliesWriter"/>) both read through here, so a gauge that changes its
+/// name, description or meaning changes in both.
+/// </summary>
+internal static class HatchetWorkerGauges
+{
+    public static readonly HatchetWorkerGauge Status = new(
+        "hatchet.worker.status",
+        "hatchet_worker_status",
+        Unit: null,
+        "Current status of the Hatchet worker");
+
+    public static readonly HatchetWorkerGauge ListenerHealth = new(
+        "hatchet.worker.listener_health",
+        "hatchet_worker_listener_health",
+        Unit: null,
+        "1 when the worker's listener is connected to the Hatchet dispatcher and its heartbeats succeed, else 0");
+
+    public static readonly HatchetWorkerGauge EventLoopLag = new(
+        "hatchet.worker.event_loop_lag",
+        "hatchet_worker_event_loop_lag_seconds",
+        Unit: "s",
+        "How long work queued to the .NET thread pool waited before it ran (the Python SDK's event loop lag)");
+
+    public static readonly HatchetWorkerGauge Slots = new(
+        "hatchet.worker.slots",
+        "hatchet_worker_slots",
+        Unit: null,
+        "Slots available on the Hatchet worker");
+
+    public static readonly HatchetWorkerGauge Actions = new(
+        "hatchet.worker.actions",
+        "hatchet_worker_actions",
+        Unit: null,
+        "Number of actions registered on the Hatchet worker");
+
+    /// <summary>1 when the worker is healthy, else 0.</summary>
+    public static int ReadStatus(HatchetWorkerHealth health) => health.Status == HatchetWorkerStatus.Healthy ? 1 : 0;
+
+    /// <summary>1 or 0, or <see langword="null"/> when the worker reports nothing about its listener: unknown is not published.</summary>
+    public static int? ReadListenerHealth(HatchetWorkerHealth health) => health.IsListenerHealthy switch
+    {
+        true => 1,
+        false => 0,
+        null => null,
+    };
+
+    public static double ReadEventLoopLag(HatchetWorkerHealth health) => health.ThreadPoolLag.TotalSeconds;
+
+    /// <summary>The slots, or <see langword="null"/> when the worker has not described them, as in the TypeScript SDK.</summary>
+    public static int? ReadSlots(HatchetWorkerHealth health) => health.Description?.Slots;
+
+    /// <summary>The number of actions, or <see langword="null"/> when the worker has not described itself.</summary>
+    public static int? ReadActions(HatchetWorkerHealth health) => health.Description?.Actions.Count;
+}
+
+/// <summary>One gauge: its OpenTelemetry instrument name, the name the Prometheus exporter writes, its unit and description.</summary>
+internal sealed record HatchetWorkerGauge(string InstrumentName, string PrometheusName, string? Unit, string Description);

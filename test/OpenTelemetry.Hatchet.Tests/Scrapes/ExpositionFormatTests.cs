@@ -1,0 +1,75 @@
+using System.Text;
+using OpenTelemetry.Hatchet.Healthcheck;
+
+namespace OpenTelemetry.Hatchet.Tests.Scrapes;
+
+/// <summary>The format the fallback writes, chosen from the scraper's <c>Accept</c> as the exporter chooses it.</summary>
+public sealed class ExpositionFormatTests
+{
+    [Theory]
+    [InlineData(HatchetExposition.PrometheusAccept, true)]
+    [InlineData("application/openmetrics-text", true)]
+    [InlineData("APPLICATION/OPENMETRICS-TEXT", true)]
+    [InlineData(" application/openmetrics-text", true)]
+    [InlineData("foo, application/openmetrics-text; version=1.0.0", true)]
+    [InlineData("text/plain, application/openmetrics-text", false)]
+    [InlineData("text/plain;q=1,application/openmetrics-text;q=0.1", false)]
+    [InlineData("application/openmetrics-textx", false)]
+    [InlineData("application/openmetrics-text;version=2.0.0", false)]
+    [InlineData("application/openmetrics-text;q=abc", false)]
+    [InlineData("application/openmetrics-text;q=0", false)]
+    [InlineData("text/plain;version=0.0.4;q=0.5,application/openmetrics-text;q=0.6", true)]
+    [InlineData("", false)]
+    [InlineData("*/*", false)]
+    public void Accept_header_chooses_the_format_the_exporter_answers_with(string accept, bool openMetrics)
+        => ExpositionFormats.Negotiate(Encoding.ASCII.GetBytes(accept)).Should().Be(openMetrics ? ExpositionFormat.OpenMetrics : ExpositionFormat.PrometheusText);
+
+    [Fact]
+    public void Any_bytes_choose_one_of_the_two_formats_and_an_openmetrics_choice_names_openmetrics()
+    {
+        // Property: for random Accept values built from the pieces that matter and noise, the choice is
+        // defined, and OpenMetrics is chosen only when the value names application/openmetrics-text.
+        var random = new Random(20261201);
+        string[] pieces = ["application/openmetrics-text", "text/plain", "*/*", ";", ",", " ", "q=", "0.5", "1", "0", "version=", "1.0.0", "0.0.4", "\"", "x", "\t"];
+        for (var i = 0; i < 20_000; i++)
+        {
+            var text = new StringBuilder();
+            for (var part = random.Next(0, 12); part > 0; part--)
+            {
+                text.Append(random.Next(8) == 0 ? ((char)random.Next(0x20, 0x7f)).ToString() : pieces[random.Next(pieces.Length)]);
+            }
+
+            var accept = text.ToString();
+            var format = ExpositionFormats.Negotiate(Encoding.ASCII.GetBytes(accept));
+
+            Enum.IsDefined(format).Should().BeTrue();
+            if (format == ExpositionFormat.OpenMetrics)
+            {
+                accept.Should().ContainEquivalentOf("application/openmetrics-text");
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData("", 4000)]
+    [InlineData("5", 4000)]
+    [InlineData("1", 500)]
+    [InlineData("2", 1500)]
+    [InlineData("10", 8000)]
+    [InlineData("0.2", 100)]
+    [InlineData("120", 10000)]
+    [InlineData("-3", 4000)]
+    [InlineData("NaN", 4000)]
+    [InlineData("5s", 4000)]
+    public void Scrapers_timeout_gives_the_scrape_a_deadline_well_inside_it(string header, int expectedMilliseconds)
+        => ScrapeDeadline.Budget(Encoding.ASCII.GetBytes(header)).Should().Be(TimeSpan.FromMilliseconds(expectedMilliseconds));
+
+    [Fact]
+    public void Scrape_timeout_header_is_found_in_any_case()
+    {
+        var head = "GET /metrics HTTP/1.1\r\nHost: x\r\nx-prometheus-scrape-timeout-seconds:  2.5 \r\nAccept: */*\r\n\r\n"u8;
+
+        Encoding.ASCII.GetString(ScrapeDeadline.HeaderValue(head, "X-Prometheus-Scrape-Timeout-Seconds"u8)).Should().Be("2.5");
+        ScrapeDeadline.HeaderValue(head, "X-Other"u8).IsEmpty.Should().BeTrue();
+    }
+}
