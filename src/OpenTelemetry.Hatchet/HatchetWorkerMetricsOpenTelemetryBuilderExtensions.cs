@@ -11,7 +11,6 @@ using OpenTelemetry.Hatchet.Exporters;
 using OpenTelemetry.Hatchet.HealthChecks;
 using OpenTelemetry.Hatchet.Healthcheck;
 using OpenTelemetry.Hatchet.Metrics;
-using OpenTelemetry.Hatchet.Resources;
 using OpenTelemetry.Hatchet.Status;
 
 namespace OpenTelemetry.Metrics;
@@ -85,7 +84,6 @@ public static class HatchetWorkerMetricsOpenTelemetryBuilderExtensions
             .AddInstrumentation(provider => provider.GetRequiredService<HatchetWorkerMeter>())
             .AddRuntimeInstrumentation()
             .AddPrometheusHttpListener(ExporterOptionsName, static _ => { }));
-        WorkerServiceName.Register(services);
         HatchetOtlpExporter.AddTo(services);
 
         return builder;
