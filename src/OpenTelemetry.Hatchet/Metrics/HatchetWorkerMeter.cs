@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using System.Reflection;
 
 namespace OpenTelemetry.Hatchet.Metrics;
 
@@ -16,6 +17,13 @@ internal sealed class HatchetWorkerMeter
 {
     public const string MeterName = "OpenTelemetry.Hatchet";
 
+    /// <summary>
+    /// The meter's version, which exporters publish (Prometheus' <c>otel_scope_version</c>): the package's
+    /// version, as OpenTelemetry .NET's own instrumentations give theirs. Anything else that publishes the
+    /// package's version reads it here.
+    /// </summary>
+    public static readonly string Version = PackageVersion(typeof(HatchetWorkerMeter).Assembly);
+
     // Observations reuse these arrays rather than making one per scrape (the metrics SDK still allocates a little per callback: 32 B measured in build/BENCHMARKS.md).
     private static readonly Measurement<int>[] Up = [new(1)];
     private static readonly Measurement<int>[] Down = [new(0)];
@@ -27,7 +35,7 @@ internal sealed class HatchetWorkerMeter
         this.health = health;
         var meter = meterFactory.Create(new MeterOptions(MeterName)
         {
-            Version = typeof(HatchetWorkerMeter).Assembly.GetName().Version?.ToString(),
+            Version = Version,
         });
 
         meter.CreateObservableGauge(
@@ -51,6 +59,16 @@ internal sealed class HatchetWorkerMeter
             "hatchet.worker.actions",
             this.ObserveActions,
             description: "Number of actions registered on the Hatchet worker");
+    }
+
+    // The informational version is the package version, followed by "+commit" when the SDK adds the source revision.
+    private static string PackageVersion(Assembly assembly)
+    {
+        var informational = assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
+            ?? assembly.GetName().Version?.ToString()
+            ?? "0.0.0";
+        var metadata = informational.IndexOf('+', StringComparison.Ordinal);
+        return metadata < 0 ? informational : informational[..metadata];
     }
 
     private IEnumerable<Measurement<int>> ObserveStatus()
