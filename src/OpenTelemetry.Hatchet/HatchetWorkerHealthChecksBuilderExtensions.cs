@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using OpenTelemetry.Hatchet;
-using OpenTelemetry.Hatchet.HealthChecks;
+using OpenTelemetry.Hatchet.AspNetCoreHealthChecks;
 
 namespace Microsoft.Extensions.DependencyInjection;
 

@@ -8,7 +8,7 @@ using OpenTelemetry.Exporter;
 using OpenTelemetry.Hatchet;
 using OpenTelemetry.Hatchet.Configuration;
 using OpenTelemetry.Hatchet.Exporters;
-using OpenTelemetry.Hatchet.HealthChecks;
+using OpenTelemetry.Hatchet.AspNetCoreHealthChecks;
 using OpenTelemetry.Hatchet.Healthcheck;
 using OpenTelemetry.Hatchet.Metrics;
 using OpenTelemetry.Hatchet.Status;

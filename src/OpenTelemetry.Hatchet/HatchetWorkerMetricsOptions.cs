@@ -92,19 +92,19 @@ public sealed class HatchetWorkerMetricsOptions
     /// <c>services.AddHealthChecks()</c>) as counting toward the worker's status: when any check with this
     /// tag is unhealthy, so is the worker. <see langword="null"/> (the default) counts none.
     /// </summary>
-    public string? HealthCheckTag { get; set; }
+    public string? HealthChecksTag { get; set; }
 
     /// <summary>
     /// Gets or sets how often the tagged health checks run. Probes read the last result and never wait for
     /// a check. Default 10 seconds.
     /// </summary>
-    public TimeSpan HealthCheckInterval { get; set; } = TimeSpan.FromSeconds(10);
+    public TimeSpan HealthChecksInterval { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>
     /// Gets or sets how long one run of the tagged health checks may take; a run that takes longer makes
     /// the worker <see cref="HatchetWorkerStatus.Unhealthy"/>. Default 5 seconds.
     /// </summary>
-    public TimeSpan HealthCheckTimeout { get; set; } = TimeSpan.FromSeconds(5);
+    public TimeSpan HealthChecksTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
     /// Gets or sets a value indicating whether the metrics also go by OTLP, through an exporter of this

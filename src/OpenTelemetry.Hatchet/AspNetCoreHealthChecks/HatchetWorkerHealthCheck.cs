@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
-namespace OpenTelemetry.Hatchet.HealthChecks;
+namespace OpenTelemetry.Hatchet.AspNetCoreHealthChecks;
 
 /// <summary>
 /// Puts the worker's status into the application's own health checks, so that <c>MapHealthChecks</c> and

@@ -8,7 +8,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 
-namespace OpenTelemetry.Hatchet.Tests.HealthChecks;
+namespace OpenTelemetry.Hatchet.Tests.AspNetCoreHealthChecks;
 
 public sealed class AspNetCoreHealthCheckTests
 {

@@ -3,7 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using OpenTelemetry.Hatchet.Tests.Infrastructure;
 
-namespace OpenTelemetry.Hatchet.Tests.HealthChecks;
+namespace OpenTelemetry.Hatchet.Tests.AspNetCoreHealthChecks;
 
 public sealed class TaggedHealthCheckTests
 {
@@ -87,7 +87,7 @@ public sealed class TaggedHealthCheckTests
     [Fact]
     public async Task Tag_without_any_registered_health_checks_says_how_to_register_them()
     {
-        await using var worker = await WorkerHost.StartAsync(configure: options => options.HealthCheckTag = Tag);
+        await using var worker = await WorkerHost.StartAsync(configure: options => options.HealthChecksTag = Tag);
 
         await Eventually.Until(() => worker.Health.Status == HatchetWorkerStatus.Unhealthy, "the missing registration to count");
 
@@ -112,9 +112,9 @@ public sealed class TaggedHealthCheckTests
         => WorkerHost.StartAsync(
             configure: options =>
             {
-                options.HealthCheckTag = Tag;
-                options.HealthCheckInterval = TimeSpan.FromMilliseconds(100);
-                options.HealthCheckTimeout = timeout ?? TimeSpan.FromSeconds(5);
+                options.HealthChecksTag = Tag;
+                options.HealthChecksInterval = TimeSpan.FromMilliseconds(100);
+                options.HealthChecksTimeout = timeout ?? TimeSpan.FromSeconds(5);
             },
             services: services => register(services.AddHealthChecks()));
 }

@@ -4,12 +4,12 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Hatchet.Status;
 
-namespace OpenTelemetry.Hatchet.HealthChecks;
+namespace OpenTelemetry.Hatchet.AspNetCoreHealthChecks;
 
 /// <summary>
-/// Runs the application's health checks that carry <see cref="HatchetWorkerMetricsOptions.HealthCheckTag"/>
-/// every <see cref="HatchetWorkerMetricsOptions.HealthCheckInterval"/>, each run limited to
-/// <see cref="HatchetWorkerMetricsOptions.HealthCheckTimeout"/>, and reports the result to
+/// Runs the application's health checks that carry <see cref="HatchetWorkerMetricsOptions.HealthChecksTag"/>
+/// every <see cref="HatchetWorkerMetricsOptions.HealthChecksInterval"/>, each run limited to
+/// <see cref="HatchetWorkerMetricsOptions.HealthChecksTimeout"/>, and reports the result to
 /// <see cref="HatchetWorkerHealth"/>. Probes read that result and never wait for a check.
 /// </summary>
 /// <remarks>
@@ -28,22 +28,22 @@ internal sealed class HealthChecksSignal(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var settings = options.Value;
-        if (settings.HealthCheckTag is not { } tag)
+        if (settings.HealthChecksTag is not { } tag)
         {
             return;
         }
 
         if (services.GetService<HealthCheckService>() is not { } checks)
         {
-            health.ReportHealthChecks(new(HatchetWorkerStatus.Unhealthy, $"{nameof(HatchetWorkerMetricsOptions.HealthCheckTag)} is '{tag}' but no health checks are registered: call services.AddHealthChecks()"));
+            health.ReportHealthChecks(new(HatchetWorkerStatus.Unhealthy, $"{nameof(HatchetWorkerMetricsOptions.HealthChecksTag)} is '{tag}' but no health checks are registered: call services.AddHealthChecks()"));
             return;
         }
 
         health.ReportHealthChecks(NotRunYet);
-        using var timer = new PeriodicTimer(settings.HealthCheckInterval, time);
+        using var timer = new PeriodicTimer(settings.HealthChecksInterval, time);
         do
         {
-            health.ReportHealthChecks(await RunAsync(checks, tag, settings.HealthCheckTimeout, stoppingToken).ConfigureAwait(false));
+            health.ReportHealthChecks(await RunAsync(checks, tag, settings.HealthChecksTimeout, stoppingToken).ConfigureAwait(false));
         }
         while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
     }
