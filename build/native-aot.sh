@@ -97,7 +97,8 @@ load_end=$(cut -d' ' -f1 /proc/loadavg)
 busy=""
 if awk -v a="$load_start" -v b="$load_end" -v n="$(nproc)" 'BEGIN { exit !(a > n || b > n) }'; then
   busy="The load average ($load_start at the start, $load_end at the end) was above the number of cores: other work shared
-the machine, and times to the first 200 are then largely scheduling; the ratios, measured in the same run, hold better."
+the machine, and times to the first 200 are then largely scheduling: rerun on a quiet machine before leaning on
+them. Working set and size are little affected."
 fi
 
 section=$(cat <<MD
