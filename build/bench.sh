@@ -344,6 +344,7 @@ note_ahead() { # note_ahead WHAT PEER RATIO HIGHER_IS_BETTER: notes a peer ahead
   fi
 }
 commit="$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src examples || echo ' plus uncommitted changes')"
+aot_section=$(awk '$0 == "<!-- build/native-aot.sh -->" { keep = 1 } keep' "$output" 2>/dev/null || true)
 {
   echo "# Benchmarks"
   echo
@@ -534,4 +535,6 @@ commit="$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src examples || 
     echo "  before leaning on them. Requests/s and allocations suffer less."
   fi
 } >"$output"
+# build/native-aot.sh writes its own section at the end; a run of this script keeps it.
+[ -z "$aot_section" ] || printf '\n%s\n' "$aot_section" >>"$output"
 echo "wrote $output"

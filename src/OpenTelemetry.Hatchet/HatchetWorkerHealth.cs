@@ -23,7 +23,9 @@ namespace OpenTelemetry.Hatchet;
 /// after <see cref="HatchetWorkerMetricsOptions.ListenerConnectTimeout"/>), and then
 /// <see cref="HatchetWorkerStatus.Healthy"/> only while its last heartbeat succeeded less than
 /// <see cref="HatchetWorkerMetricsOptions.HeartbeatTimeout"/> ago. A worker that reports nothing follows
-/// the host. Every change of status is logged once, with the rule that decided it.
+/// the host. Every change of status is logged once, with the rule that decided it, by the signal that
+/// causes it or, for a change that time alone brings (a heartbeat growing stale), by the thread-pool
+/// monitor's thread within half a second; reading the status never logs.
 /// </para>
 /// </remarks>
 public sealed class HatchetWorkerHealth
@@ -143,27 +145,35 @@ public sealed class HatchetWorkerHealth
     internal void ReportHostStatus(HatchetWorkerStatus status, string reason)
         => this.Update(() => this.host = new StatusReport(status, reason));
 
+    // The monitor reports twice a second, so it is also the thread that notices and logs what time changes.
     internal void ReportThreadPoolLag(TimeSpan lag)
     {
         Volatile.Write(ref this.lagTicks, lag.Ticks);
-        this.Evaluate();
+        this.Publish();
     }
 
     internal void ReportHealthChecks(StatusReport? report) => this.Update(() => this.healthChecks = report);
 
-    /// <summary>Decides the status now, and logs it if it differs from the one last decided.</summary>
+    /// <summary>
+    /// Decides the status now. A read: it logs nothing, so the gauges, the probes and the health check,
+    /// which call it, never write to the log.
+    /// </summary>
     internal StatusReport Evaluate()
+    {
+        lock (this.gate)
+        {
+            return this.Decide();
+        }
+    }
+
+    /// <summary>Decides the status now, and logs it if it differs from the one last logged.</summary>
+    private void Publish()
     {
         StatusReport current;
         HatchetWorkerStatus previous;
         lock (this.gate)
         {
-            // Combined in the order of the Python SDK's rules, so that the first rule that holds is the reason.
-            current = this.shuttingDown ? ShuttingDown : this.host;
-            current = StatusReport.Worse(current, this.IsThreadPoolStarved ? this.rules.Value.Starved : null);
-            current = StatusReport.Worse(current, this.healthChecks);
-            current = StatusReport.Worse(current, this.rules.Value.Listener.Evaluate());
-            current = StatusReport.Worse(current, this.worker);
+            current = this.Decide();
             previous = this.published;
             this.published = current.Status;
         }
@@ -173,8 +183,16 @@ public sealed class HatchetWorkerHealth
             var level = current.Status == HatchetWorkerStatus.Unhealthy ? LogLevel.Warning : LogLevel.Information;
             Log.StatusChanged(this.logger, level, previous, current.Status, current.Reason);
         }
+    }
 
-        return current;
+    // Combined in the order of the Python SDK's rules, so that the first rule that holds is the reason.
+    private StatusReport Decide()
+    {
+        var current = this.shuttingDown ? ShuttingDown : this.host;
+        current = StatusReport.Worse(current, this.IsThreadPoolStarved ? this.rules.Value.Starved : null);
+        current = StatusReport.Worse(current, this.healthChecks);
+        current = StatusReport.Worse(current, this.rules.Value.Listener.Evaluate());
+        return StatusReport.Worse(current, this.worker);
     }
 
     private void Update(Action record)
@@ -184,7 +202,7 @@ public sealed class HatchetWorkerHealth
             record();
         }
 
-        this.Evaluate();
+        this.Publish();
     }
 
     /// <summary>The time-bound rules, made from the options when first needed.</summary>

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using OpenTelemetry.Hatchet;
-using OpenTelemetry.Hatchet.HealthChecks;
+using OpenTelemetry.Hatchet.AspNetCoreHealthChecks;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -15,7 +15,8 @@ public static class HatchetWorkerHealthChecksBuilderExtensions
     /// <summary>
     /// Adds a health check that reports the Hatchet worker's status: healthy when the worker is
     /// <see cref="HatchetWorkerStatus.Healthy"/>, else <paramref name="failureStatus"/>, with the status and
-    /// its reason as the description. Needs <c>services.AddOpenTelemetry().WithHatchetWorkerMetrics()</c>.
+    /// its reason as the description. Needs <c>services.AddOpenTelemetry().WithHatchetWorkerMetrics()</c>:
+    /// without it, the host fails to start with an error that says so.
     /// </summary>
     /// <param name="builder">The builder from <c>services.AddHealthChecks()</c>.</param>
     /// <param name="name">The check's name; default <c>hatchet_worker</c>.</param>
@@ -32,6 +33,12 @@ public static class HatchetWorkerHealthChecksBuilderExtensions
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
 
         builder.Services.Configure<HatchetWorkerHealthCheckNames>(names => names.Names.Add(name));
+
+        // Checked when the host starts, not when the check first runs: a forgotten WithHatchetWorkerMetrics()
+        // is a mistake in the code, which a deployment should not get past.
+        builder.Services.AddOptions<HatchetWorkerHealthCheckNames>()
+            .Validate<IServiceProviderIsService>(static (_, services) => services.IsService(typeof(HatchetWorkerHealth)), HatchetWorkerHealthCheck.Missing)
+            .ValidateOnStart();
         return builder.Add(new HealthCheckRegistration(
             name,
             provider => new HatchetWorkerHealthCheck(provider.GetService<HatchetWorkerHealth>()),

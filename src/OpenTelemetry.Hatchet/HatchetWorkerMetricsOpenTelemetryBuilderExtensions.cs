@@ -8,10 +8,9 @@ using OpenTelemetry.Exporter;
 using OpenTelemetry.Hatchet;
 using OpenTelemetry.Hatchet.Configuration;
 using OpenTelemetry.Hatchet.Exporters;
-using OpenTelemetry.Hatchet.HealthChecks;
+using OpenTelemetry.Hatchet.AspNetCoreHealthChecks;
 using OpenTelemetry.Hatchet.Healthcheck;
 using OpenTelemetry.Hatchet.Metrics;
-using OpenTelemetry.Hatchet.Resources;
 using OpenTelemetry.Hatchet.Status;
 
 namespace OpenTelemetry.Metrics;
@@ -31,6 +30,10 @@ public static class HatchetWorkerMetricsOpenTelemetryBuilderExtensions
     /// Publishes the Hatchet worker's status and the .NET runtime's metrics, and, when the healthcheck is
     /// enabled, serves <c>/health</c> and Prometheus <c>/metrics</c> on the Hatchet healthcheck port.
     /// </summary>
+    /// <remarks>
+    /// Safe to call more than once (from several libraries, say): the meter, the port and the signals are
+    /// added once.
+    /// </remarks>
     /// <param name="builder">The <see cref="IOpenTelemetryBuilder"/> from <c>services.AddOpenTelemetry()</c>.</param>
     /// <returns>The same builder, to chain calls.</returns>
     public static IOpenTelemetryBuilder WithHatchetWorkerMetrics(this IOpenTelemetryBuilder builder)
@@ -40,6 +43,10 @@ public static class HatchetWorkerMetricsOpenTelemetryBuilderExtensions
     /// Publishes the Hatchet worker's status and the .NET runtime's metrics, and, when the healthcheck is
     /// enabled, serves <c>/health</c> and Prometheus <c>/metrics</c> on the Hatchet healthcheck port.
     /// </summary>
+    /// <remarks>
+    /// Safe to call more than once (from several libraries, say): the meter, the port and the signals are
+    /// added once, and every <paramref name="configure"/> given runs, in the order of the calls.
+    /// </remarks>
     /// <param name="builder">The <see cref="IOpenTelemetryBuilder"/> from <c>services.AddOpenTelemetry()</c>.</param>
     /// <param name="configure">Sets options in code; it runs after configuration and environment variables, so it wins over them.</param>
     /// <returns>The same builder, to chain calls.</returns>
@@ -92,7 +99,6 @@ public static class HatchetWorkerMetricsOpenTelemetryBuilderExtensions
             .AddInstrumentation(provider => provider.GetRequiredService<HatchetWorkerMeter>())
             .AddRuntimeInstrumentation()
             .AddPrometheusHttpListener(ExporterOptionsName, static _ => { }));
-        WorkerServiceName.Register(services);
         HatchetOtlpExporter.AddTo(services);
 
         return builder;

@@ -1,3 +1,5 @@
+using OpenTelemetry.Exporter;
+
 namespace OpenTelemetry.Hatchet;
 
 /// <summary>
@@ -7,7 +9,7 @@ namespace OpenTelemetry.Hatchet;
 /// Values come, each overriding the one before: these defaults; the <c>Hatchet:Worker</c> configuration
 /// section (for example in <c>appsettings.json</c>); the Hatchet SDKs' environment variables
 /// (<c>HATCHET_CLIENT_WORKER_HEALTHCHECK_ENABLED</c>, <c>_PORT</c>, <c>_BIND_ADDRESS</c> and
-/// <c>_EVENT_LOOP_BLOCK_THRESHOLD_SECONDS</c>); and last the
+/// <c>_EVENT_LOOP_BLOCK_THRESHOLD_SECONDS</c>) and this package's <c>HATCHET_WORKER_OTLP_ENABLED</c>; and last the
 /// delegate passed to <c>WithHatchetWorkerMetrics</c>. They are validated when the host starts.
 /// </remarks>
 public sealed class HatchetWorkerMetricsOptions
@@ -90,52 +92,47 @@ public sealed class HatchetWorkerMetricsOptions
     /// <c>services.AddHealthChecks()</c>) as counting toward the worker's status: when any check with this
     /// tag is unhealthy, so is the worker. <see langword="null"/> (the default) counts none.
     /// </summary>
-    public string? HealthCheckTag { get; set; }
+    public string? HealthChecksTag { get; set; }
 
     /// <summary>
     /// Gets or sets how often the tagged health checks run. Probes read the last result and never wait for
     /// a check. Default 10 seconds.
     /// </summary>
-    public TimeSpan HealthCheckInterval { get; set; } = TimeSpan.FromSeconds(10);
+    public TimeSpan HealthChecksInterval { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>
     /// Gets or sets how long one run of the tagged health checks may take; a run that takes longer makes
     /// the worker <see cref="HatchetWorkerStatus.Unhealthy"/>. Default 5 seconds.
     /// </summary>
-    public TimeSpan HealthCheckTimeout { get; set; } = TimeSpan.FromSeconds(5);
+    public TimeSpan HealthChecksTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
-    /// Gets or sets a value indicating whether the metrics also go by OTLP. Unset by default: they do when an
-    /// endpoint is given by <see cref="OtlpEndpoint"/>, <c>OTEL_EXPORTER_OTLP_METRICS_ENDPOINT</c> or
-    /// <c>OTEL_EXPORTER_OTLP_ENDPOINT</c>. <see langword="false"/> turns OTLP off whatever the variables say,
-    /// for an application whose own OTLP exporter already carries these metrics; <see langword="true"/> turns
-    /// it on even without an endpoint, to the exporter's default on localhost.
+    /// Gets or sets a value indicating whether the metrics also go by OTLP, through an exporter of this
+    /// package's own. Off by default: an application that exports by OTLP itself (<c>UseOtlpExporter()</c>)
+    /// already carries these metrics, and an instrumentation package adds no exporter it was not asked for.
+    /// Configuration key <c>Hatchet:Worker:OtlpEnabled</c>; environment variable
+    /// <c>HATCHET_WORKER_OTLP_ENABLED</c> (<c>true</c>, <c>1</c>, <c>yes</c>, ... as for
+    /// <c>HATCHET_CLIENT_WORKER_HEALTHCHECK_ENABLED</c>). Once it is on, <see cref="OtlpEndpoint"/>,
+    /// <see cref="OtlpProtocol"/> and the standard <c>OTEL_EXPORTER_OTLP_*</c> variables say where the
+    /// metrics go; with none of them, to the exporter's default on localhost.
     /// </summary>
-    public bool? OtlpEnabled { get; set; }
+    public bool OtlpEnabled { get; set; }
 
     /// <summary>
-    /// Gets or sets the OTLP endpoint the metrics are also sent to, as an absolute <c>http</c> or
-    /// <c>https</c> URL, used as it is: for <c>http/protobuf</c> it includes the path, as in
-    /// <c>http://collector:4318/v1/metrics</c>; for <c>grpc</c> it is the collector's address, as in
-    /// <c>http://collector:4317</c>. When set, it wins over <c>OTEL_EXPORTER_OTLP_METRICS_ENDPOINT</c> (also
-    /// used as it is) and <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> (a base URL, to which <c>/v1/metrics</c> is added
-    /// for <c>http/protobuf</c>).
+    /// Gets or sets the OTLP endpoint the metrics are sent to when <see cref="OtlpEnabled"/> is on, as an
+    /// absolute <c>http</c> or <c>https</c> URL, used as it is: for <see cref="OtlpExportProtocol.HttpProtobuf"/>
+    /// it includes the path, as in <c>http://collector:4318/v1/metrics</c>; for <see cref="OtlpExportProtocol.Grpc"/>
+    /// it is the collector's address, as in <c>http://collector:4317</c>. When set, it wins over
+    /// <c>OTEL_EXPORTER_OTLP_METRICS_ENDPOINT</c> (also used as it is) and <c>OTEL_EXPORTER_OTLP_ENDPOINT</c>
+    /// (a base URL, to which <c>/v1/metrics</c> is added for <c>http/protobuf</c>).
     /// </summary>
-    public string? OtlpEndpoint { get; set; }
+    public Uri? OtlpEndpoint { get; set; }
 
     /// <summary>
-    /// Gets or sets the OTLP protocol: <c>grpc</c> or <c>http/protobuf</c>. Unset by default:
-    /// <c>OTEL_EXPORTER_OTLP_METRICS_PROTOCOL</c>, then <c>OTEL_EXPORTER_OTLP_PROTOCOL</c>, then <c>grpc</c>
-    /// (the OpenTelemetry .NET exporter's default).
+    /// Gets or sets the OTLP protocol used when <see cref="OtlpEnabled"/> is on. Unset by default:
+    /// <c>OTEL_EXPORTER_OTLP_METRICS_PROTOCOL</c>, then <c>OTEL_EXPORTER_OTLP_PROTOCOL</c> (<c>grpc</c> or
+    /// <c>http/protobuf</c>), then <see cref="OtlpExportProtocol.Grpc"/> (the OpenTelemetry .NET exporter's
+    /// default). In configuration, write the enum's name: <c>Grpc</c> or <c>HttpProtobuf</c>.
     /// </summary>
-    public string? OtlpProtocol { get; set; }
-
-    /// <summary>
-    /// Gets or sets the name that becomes the <c>service.name</c> of the metrics' resource (for OTLP and for
-    /// Prometheus' <c>target_info</c>) when <c>OTEL_SERVICE_NAME</c> does not name the service. Unset by
-    /// default: the host's application name, normally the entry assembly's name. The resource is fixed
-    /// before worker code runs, so the name passed to <see cref="HatchetWorkerHealth.Describe"/> cannot be
-    /// used: give the worker's Hatchet name here as well.
-    /// </summary>
-    public string? WorkerName { get; set; }
+    public OtlpExportProtocol? OtlpProtocol { get; set; }
 }

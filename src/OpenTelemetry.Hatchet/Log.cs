@@ -26,7 +26,7 @@ internal static partial class Log
     [LoggerMessage(EventId = 7, Level = LogLevel.Debug, Message = "Hatchet worker healthcheck could not collect metrics for a scrape: {Error}")]
     public static partial void ScrapeFailed(ILogger logger, string error);
 
-    [LoggerMessage(EventId = 20, Level = LogLevel.Debug, Message = "Hatchet worker healthcheck answered a scrape without the Prometheus exporter, with the hatchet_worker_* families only: {Reason}")]
+    [LoggerMessage(EventId = 10, Level = LogLevel.Debug, Message = "Hatchet worker healthcheck answered a scrape without the Prometheus exporter, with the hatchet_worker_* families only: {Reason}")]
     public static partial void ScrapeAnsweredAlone(ILogger logger, string reason);
 
     [LoggerMessage(EventId = 8, Level = LogLevel.Warning, Message = "Hatchet worker thread-pool monitor hit an unexpected error and goes on measuring")]

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.IO.Compression;
+using System.Text.RegularExpressions;
 using System.Xml.Linq;
 using OpenTelemetry.Hatchet.Tests.Infrastructure;
 
@@ -15,8 +16,7 @@ public sealed class PackageTests : IClassFixture<PackageTests.PackedPackage>
     [Fact]
     public void Package_carries_readme_licence_description_and_tags()
     {
-        var metadata = this.package.Nuspec.Root!.Elements().Single(element => element.Name.LocalName == "metadata");
-        string Field(string name) => metadata.Elements().Single(element => element.Name.LocalName == name).Value;
+        string Field(string name) => this.package.Metadata(name);
 
         Field("id").Should().Be("OpenTelemetry.Hatchet");
         Field("license").Should().Be("Apache-2.0");
@@ -24,6 +24,38 @@ public sealed class PackageTests : IClassFixture<PackageTests.PackedPackage>
         Field("description").Should().Contain("HATCHET_CLIENT_WORKER_HEALTHCHECK");
         Field("tags").Should().Contain("hatchet").And.Contain("prometheus");
         this.package.Entries.Should().Contain("README.md");
+    }
+
+    [Fact]
+    public void Package_page_is_the_short_package_readme_not_the_repository_readme()
+    {
+        var readme = this.package.ReadEntry("README.md");
+
+        readme.Should().Be(File.ReadAllText(Path.Combine(Repository.Root, "src", "OpenTelemetry.Hatchet", "README.md")));
+        readme.Should().Contain("dotnet add package OpenTelemetry.Hatchet").And.Contain("WithHatchetWorkerMetrics()")
+            .And.NotContain("build/test.sh", "contributor material stays in the repository's README");
+        readme.Split('\n').Length.Should().BeLessThan(120);
+    }
+
+    [Fact]
+    public void Package_page_links_only_to_absolute_addresses()
+    {
+        var targets = Regex.Matches(this.package.ReadEntry("README.md"), @"\]\(([^)]*)\)").Select(match => match.Groups[1].Value);
+
+        targets.Should().OnlyContain(target => target.StartsWith("https://", StringComparison.Ordinal), "a relative link breaks on the package page");
+    }
+
+    [Fact]
+    public void Package_carries_its_changelog_and_the_release_notes_point_at_it()
+    {
+        this.package.ReadEntry("CHANGELOG.md").Should().Be(File.ReadAllText(Path.Combine(Repository.Root, "CHANGELOG.md")));
+        this.package.Metadata("releaseNotes").Should().Contain("CHANGELOG.md");
+    }
+
+    [Fact]
+    public void Meter_version_is_the_package_version()
+    {
+        this.package.Metadata("version").Should().Be(Metrics.HatchetWorkerMeter.Version);
     }
 
     [Fact]
@@ -86,6 +118,17 @@ public sealed class PackageTests : IClassFixture<PackageTests.PackedPackage>
         public IReadOnlyList<string> Entries { get; }
 
         public XDocument Nuspec { get; }
+
+        public string Metadata(string name)
+            => this.Nuspec.Root!.Elements().Single(element => element.Name.LocalName == "metadata")
+                .Elements().Single(element => element.Name.LocalName == name).Value;
+
+        public string ReadEntry(string name)
+        {
+            using var archive = ZipFile.OpenRead(this.PackagePath);
+            using var reader = new StreamReader(archive.GetEntry(name)!.Open());
+            return reader.ReadToEnd();
+        }
 
         public void Dispose() => Directory.Delete(this.folder, recursive: true);
 

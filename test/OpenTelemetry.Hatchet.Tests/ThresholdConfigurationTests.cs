@@ -77,11 +77,11 @@ public sealed class ThresholdConfigurationTests
     [Fact]
     public async Task Blank_health_check_tag_stops_startup_naming_the_option()
     {
-        await using var worker = WorkerHost.Build(configure: options => options.HealthCheckTag = " ");
+        await using var worker = WorkerHost.Build(configure: options => options.HealthChecksTag = " ");
 
         var start = () => worker.Host.StartAsync(TestContext.Current.CancellationToken);
 
-        (await start.Should().ThrowAsync<OptionsValidationException>()).Which.Message.Should().Contain("HealthCheckTag is ' '");
+        (await start.Should().ThrowAsync<OptionsValidationException>()).Which.Message.Should().Contain("HealthChecksTag is ' '");
     }
 
     [Fact]

@@ -18,20 +18,17 @@ internal sealed class HatchetWorkerMetricsConfiguration(IConfiguration? configur
 {
     public void Configure(HatchetWorkerMetricsOptions options)
     {
-        configuration?.GetSection(HatchetWorkerMetricsOptions.ConfigurationSectionName).Bind(options);
-
         var failures = new List<string>();
+        BindSection(options, failures);
 
-        if (this.Read(HatchetEnvironmentVariables.Enabled) is { } enabled)
+        if (this.ReadBoolean(HatchetEnvironmentVariables.Enabled, failures) is { } enabled)
         {
-            if (HatchetBoolean.TryParse(enabled, out var value))
-            {
-                options.HealthcheckEnabled = value;
-            }
-            else
-            {
-                failures.Add($"{HatchetEnvironmentVariables.Enabled}='{enabled}' is not a boolean: use {HatchetBoolean.AcceptedWords}.");
-            }
+            options.HealthcheckEnabled = enabled;
+        }
+
+        if (this.ReadBoolean(HatchetEnvironmentVariables.OtlpEnabled, failures) is { } otlpEnabled)
+        {
+            options.OtlpEnabled = otlpEnabled;
         }
 
         if (this.Read(HatchetEnvironmentVariables.Port) is { } port)
@@ -67,6 +64,36 @@ internal sealed class HatchetWorkerMetricsConfiguration(IConfiguration? configur
         {
             throw new OptionsValidationException(Options.DefaultName, typeof(HatchetWorkerMetricsOptions), failures);
         }
+    }
+
+    // The binder throws at the first value it cannot convert (an OtlpProtocol that is not Grpc or
+    // HttpProtobuf, a port that is not a number); its message names the key and the value.
+    private void BindSection(HatchetWorkerMetricsOptions options, List<string> failures)
+    {
+        try
+        {
+            configuration?.GetSection(HatchetWorkerMetricsOptions.ConfigurationSectionName).Bind(options);
+        }
+        catch (InvalidOperationException exception)
+        {
+            failures.Add(exception.Message);
+        }
+    }
+
+    private bool? ReadBoolean(string variable, List<string> failures)
+    {
+        if (this.Read(variable) is not { } text)
+        {
+            return null;
+        }
+
+        if (HatchetBoolean.TryParse(text, out var value))
+        {
+            return value;
+        }
+
+        failures.Add($"{variable}='{text}' is not a boolean: use {HatchetBoolean.AcceptedWords}.");
+        return null;
     }
 
     private string? Read(string variable)

@@ -22,12 +22,12 @@ internal sealed class HatchetWorkerMetricsOptionsValidator : IValidateOptions<Ha
         RequirePositive(failures, nameof(HatchetWorkerMetricsOptions.ThreadPoolLagThreshold), options.ThreadPoolLagThreshold, $" ({HatchetEnvironmentVariables.EventLoopBlockThreshold})");
         RequirePositive(failures, nameof(HatchetWorkerMetricsOptions.ListenerConnectTimeout), options.ListenerConnectTimeout);
         RequirePositive(failures, nameof(HatchetWorkerMetricsOptions.HeartbeatTimeout), options.HeartbeatTimeout);
-        RequirePositive(failures, nameof(HatchetWorkerMetricsOptions.HealthCheckInterval), options.HealthCheckInterval);
-        RequirePositive(failures, nameof(HatchetWorkerMetricsOptions.HealthCheckTimeout), options.HealthCheckTimeout);
+        RequirePositive(failures, nameof(HatchetWorkerMetricsOptions.HealthChecksInterval), options.HealthChecksInterval);
+        RequirePositive(failures, nameof(HatchetWorkerMetricsOptions.HealthChecksTimeout), options.HealthChecksTimeout);
 
-        if (options.HealthCheckTag is { } tag && string.IsNullOrWhiteSpace(tag))
+        if (options.HealthChecksTag is { } tag && string.IsNullOrWhiteSpace(tag))
         {
-            failures.Add($"{nameof(HatchetWorkerMetricsOptions.HealthCheckTag)} is '{tag}': use a tag of your health checks, or leave it unset to count none.");
+            failures.Add($"{nameof(HatchetWorkerMetricsOptions.HealthChecksTag)} is '{tag}': use a tag of your health checks, or leave it unset to count none.");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

@@ -8,12 +8,12 @@ namespace OpenTelemetry.Hatchet.Exporters;
 /// and the OpenTelemetry specification's variables, read through configuration.
 /// </summary>
 /// <remarks>
-/// Each value is the first one given of: the option; the metrics-specific variable; the general variable;
-/// the OpenTelemetry .NET exporter's default (<c>grpc</c>, on localhost). As the specification says, an
-/// endpoint from the option or from <c>OTEL_EXPORTER_OTLP_METRICS_ENDPOINT</c> is used as it is, and one
-/// from <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is a base to which <c>v1/metrics</c> is added for
-/// <c>http/protobuf</c>. OTLP is on when <see cref="HatchetWorkerMetricsOptions.OtlpEnabled"/> says so, or,
-/// when it is unset, when any of the three endpoints is given.
+/// OTLP is on only when <see cref="HatchetWorkerMetricsOptions.OtlpEnabled"/> says so: the variables say
+/// where the metrics go, never whether. Each value is the first one given of: the option; the
+/// metrics-specific variable; the general variable; the OpenTelemetry .NET exporter's default (<c>grpc</c>,
+/// on localhost). As the specification says, an endpoint from the option or from
+/// <c>OTEL_EXPORTER_OTLP_METRICS_ENDPOINT</c> is used as it is, and one from
+/// <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is a base to which <c>v1/metrics</c> is added for <c>http/protobuf</c>.
 /// </remarks>
 internal sealed class OtlpSettings
 {
@@ -52,13 +52,13 @@ internal sealed class OtlpSettings
         var problems = new List<string>();
         string? Variable(string name) => Given(configuration?[name]);
 
-        var protocol = ReadProtocol(nameof(HatchetWorkerMetricsOptions.OtlpProtocol), Given(options.OtlpProtocol), problems)
+        var protocol = CheckProtocol(options.OtlpProtocol, problems)
             ?? ReadProtocol(OtlpEnvironmentVariables.MetricsProtocol, Variable(OtlpEnvironmentVariables.MetricsProtocol), problems)
             ?? ReadProtocol(OtlpEnvironmentVariables.Protocol, Variable(OtlpEnvironmentVariables.Protocol), problems)
             ?? OtlpExportProtocol.Grpc;
 
         var (setting, text, isBase) =
-            Given(options.OtlpEndpoint) is { } option ? (nameof(HatchetWorkerMetricsOptions.OtlpEndpoint), option, false)
+            options.OtlpEndpoint is { } option ? (nameof(HatchetWorkerMetricsOptions.OtlpEndpoint), option.OriginalString, false)
             : Variable(OtlpEnvironmentVariables.MetricsEndpoint) is { } metrics ? (OtlpEnvironmentVariables.MetricsEndpoint, metrics, false)
             : Variable(OtlpEnvironmentVariables.Endpoint) is { } general ? (OtlpEnvironmentVariables.Endpoint, general, true)
             : (ExporterDefault, protocol == OtlpExportProtocol.HttpProtobuf ? "http://localhost:4318" : "http://localhost:4317", true);
@@ -69,7 +69,7 @@ internal sealed class OtlpSettings
             endpoint = WithMetricsPath(endpoint);
         }
 
-        var enabled = options.OtlpEnabled ?? setting != ExporterDefault;
+        var enabled = options.OtlpEnabled;
 
         // Settings that are not used are not checked: OTLP off must not fail the worker.
         return new OtlpSettings(enabled, protocol, endpoint, setting, enabled ? problems : []);
@@ -98,6 +98,18 @@ internal sealed class OtlpSettings
 
         problems.Add($"{Quote(setting, text)} is not an OTLP endpoint: use an absolute http or https URL, such as http://collector:4317 for grpc or http://collector:4318/v1/metrics for http/protobuf.");
         return null;
+    }
+
+    // An enum property can hold any number; only the exporter's two protocols mean something.
+    private static OtlpExportProtocol? CheckProtocol(OtlpExportProtocol? protocol, List<string> problems)
+    {
+        if (protocol is { } given && !Enum.IsDefined(given))
+        {
+            problems.Add($"{Quote(nameof(HatchetWorkerMetricsOptions.OtlpProtocol), given.ToString())} is not an OTLP protocol: use {nameof(OtlpExportProtocol.Grpc)} or {nameof(OtlpExportProtocol.HttpProtobuf)}.");
+            return null;
+        }
+
+        return protocol;
     }
 
     // The specification's words, matched as the OpenTelemetry .NET exporter matches them: exactly, after trimming.

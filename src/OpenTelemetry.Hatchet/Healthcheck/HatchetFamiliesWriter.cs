@@ -122,7 +122,7 @@ internal static class HatchetFamiliesWriter
             this.TypeLineAfterLine = [(byte)'\n', .. this.TypeLine];
             this.UnitLine = UnitName(gauge.Unit) is { } unit ? Encoding.UTF8.GetBytes($"# UNIT {name} {unit}\n") : [];
             this.HelpLine = Encoding.UTF8.GetBytes($"# HELP {name} {EscapeHelp(gauge.Description)}\n");
-            var version = HatchetWorkerMeter.MeterVersion is { } scopeVersion ? $",otel_scope_version=\"{EscapeLabel(scopeVersion)}\"" : string.Empty;
+            var version = $",otel_scope_version=\"{EscapeLabel(HatchetWorkerMeter.Version)}\"";
             this.SamplePrefix = Encoding.UTF8.GetBytes($"{name}{{otel_scope_name=\"{EscapeLabel(HatchetWorkerMeter.MeterName)}\"{version}}} ");
         }
 

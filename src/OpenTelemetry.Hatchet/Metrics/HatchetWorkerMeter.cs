@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using System.Reflection;
 
 namespace OpenTelemetry.Hatchet.Metrics;
 
@@ -17,10 +18,11 @@ internal sealed class HatchetWorkerMeter
     public const string MeterName = "OpenTelemetry.Hatchet";
 
     /// <summary>
-    /// The meter's version, which the Prometheus exporter writes as <c>otel_scope_version</c>; the fallback
-    /// exposition reads it from here too.
+    /// The meter's version, which exporters publish (Prometheus' <c>otel_scope_version</c>): the package's
+    /// version, as OpenTelemetry .NET's own instrumentations give theirs. Anything else that publishes the
+    /// package's version reads it here.
     /// </summary>
-    public static readonly string? MeterVersion = typeof(HatchetWorkerMeter).Assembly.GetName().Version?.ToString();
+    public static readonly string Version = PackageVersion(typeof(HatchetWorkerMeter).Assembly);
 
     // Observations reuse these arrays rather than making one per scrape (the metrics SDK still allocates a little per callback: 32 B measured in build/BENCHMARKS.md).
     private static readonly Measurement<int>[] Up = [new(1)];
@@ -31,7 +33,7 @@ internal sealed class HatchetWorkerMeter
     public HatchetWorkerMeter(IMeterFactory meterFactory, HatchetWorkerHealth health)
     {
         this.health = health;
-        var meter = meterFactory.Create(new MeterOptions(MeterName) { Version = MeterVersion });
+        var meter = meterFactory.Create(new MeterOptions(MeterName) { Version = Version });
 
         Create(meter, HatchetWorkerGauges.Status, this.ObserveStatus);
         Create(meter, HatchetWorkerGauges.ListenerHealth, this.ObserveListenerHealth);
@@ -46,6 +48,16 @@ internal sealed class HatchetWorkerMeter
 
     private static void Create(Meter meter, HatchetWorkerGauge gauge, Func<IEnumerable<Measurement<int>>> observe)
         => meter.CreateObservableGauge(gauge.InstrumentName, observe, unit: gauge.Unit, description: gauge.Description);
+
+    // The informational version is the package version, followed by "+commit" when the SDK adds the source revision.
+    private static string PackageVersion(Assembly assembly)
+    {
+        var informational = assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
+            ?? assembly.GetName().Version?.ToString()
+            ?? "0.0.0";
+        var metadata = informational.IndexOf('+', StringComparison.Ordinal);
+        return metadata < 0 ? informational : informational[..metadata];
+    }
 
     private static Measurement<int>[] Observed(int? value) => value switch
     {

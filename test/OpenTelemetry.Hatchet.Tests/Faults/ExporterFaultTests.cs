@@ -39,7 +39,7 @@ public sealed class ExporterFaultTests
         // the exporter's answer lacks them: the forwarder adds them, once each, before # EOF in OpenMetrics.
         MetricsEndpointTests.SampleValue(whileThrowing.Body, "hatchet_worker_status").Should().Be(1);
         MetricsEndpointTests.SampleValue(openMetrics.Body, "hatchet_worker_status").Should().Be(1);
-        openMetrics.Body.Should().EndWith("hatchet_worker_status{otel_scope_name=\"OpenTelemetry.Hatchet\",otel_scope_version=\"" + Metrics.HatchetWorkerMeter.MeterVersion + "\"} 1\n# EOF\n");
+        openMetrics.Body.Should().EndWith("hatchet_worker_status{otel_scope_name=\"OpenTelemetry.Hatchet\",otel_scope_version=\"" + Metrics.HatchetWorkerMeter.Version + "\"} 1\n# EOF\n");
         CountOf(whileThrowing.Body, "# TYPE hatchet_worker_status gauge").Should().Be(1);
         health.Body.Should().Be("""{"status":"HEALTHY"}""", "/health reads the status itself, not the gauge");
         MetricsEndpointTests.SampleValue(afterwards.Body, "hatchet_worker_status").Should().Be(1);

@@ -26,15 +26,17 @@ internal sealed class ExampleWorkerProcess : IDisposable
 
     public int ExitCode => this.process.ExitCode;
 
-    public static ExampleWorkerProcess Start(IDictionary<string, string?> environment)
+    /// <summary>Starts the example built for the JIT, or, given <paramref name="nativeExecutable"/>, that native build of it.</summary>
+    public static ExampleWorkerProcess Start(IDictionary<string, string?> environment, string? nativeExecutable = null)
     {
         // A shell starts background jobs with SIGINT ignored, and an ignored signal stays ignored across
         // exec; env puts it back to default so that Ctrl-C (SIGINT) reaches the worker wherever tests run.
-        var start = new ProcessStartInfo("env", ["--default-signal=INT", "dotnet", Repository.ExampleWorkerDll])
+        string[] command = nativeExecutable is null ? ["dotnet", Repository.ExampleWorkerDll] : [nativeExecutable];
+        var start = new ProcessStartInfo("env", ["--default-signal=INT", .. command])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-            WorkingDirectory = Path.GetDirectoryName(Repository.ExampleWorkerDll)!,
+            WorkingDirectory = Path.GetDirectoryName(nativeExecutable ?? Repository.ExampleWorkerDll)!,
         };
 
         // Start from a clean slate: the machine's own Hatchet and OpenTelemetry variables must not leak into the test.

@@ -8,7 +8,7 @@ namespace OpenTelemetry.Hatchet.Tests.Infrastructure;
 internal static class ExternalTool
 {
     /// <summary>The program's full path, or a skip (a failure under CI) naming what to install.</summary>
-    public static string Require(string program)
+    public static string Require(string program, string debianPackages = "prometheus")
     {
         var path = Find(program);
         if (path is not null)
@@ -16,7 +16,7 @@ internal static class ExternalTool
             return path;
         }
 
-        var reason = $"'{program}' is not on PATH; install it (Debian: apt-get install prometheus) to run this test.";
+        var reason = $"'{program}' is not on PATH; install it (Debian: apt-get install {debianPackages}) to run this test.";
         if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable("CI")))
         {
             throw new InvalidOperationException($"{reason} CI is set, so the test does not skip.");

@@ -11,6 +11,8 @@ public sealed class ExampleWorkerOtlpTests
         await using var receiver = await OtlpReceiver.StartAsync();
         using var worker = ExampleWorkerProcess.Start(new Dictionary<string, string?>
         {
+            [OtlpVariables.PackageSwitch] = "true",
+            [OtlpVariables.ServiceName] = "orders-worker",
             [OtlpVariables.Endpoint] = receiver.HttpEndpoint.ToString(),
             [OtlpVariables.Protocol] = "http/protobuf",
             [OtlpVariables.ExportInterval] = "200",
@@ -21,6 +23,6 @@ public sealed class ExampleWorkerOtlpTests
             "an export with status 1 and the example's 10 slots");
 
         export.Path.Should().Be("/v1/metrics");
-        export.ServiceName.Should().Be("WorkerService");
+        export.ServiceName.Should().Be("orders-worker");
     }
 }

@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using OpenTelemetry.Exporter;
 using OpenTelemetry.Hatchet.Tests.Infrastructure;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
@@ -19,21 +20,20 @@ public sealed class OtlpExportTests
     private const string GrpcExportPath = "/opentelemetry.proto.collector.metrics.v1.MetricsService/Export";
 
     [Fact]
-    public async Task Code_configured_grpc_sends_status_1_and_runtime_metrics_named_after_the_worker()
+    public async Task Code_configured_grpc_sends_status_1_and_runtime_metrics()
     {
         await using var receiver = await OtlpReceiver.StartAsync();
         await using var worker = await WorkerHost.StartAsync(FastExport(), options =>
         {
-            options.OtlpEndpoint = receiver.GrpcEndpoint.ToString();
-            options.OtlpProtocol = "grpc";
-            options.WorkerName = "orders-worker";
+            options.OtlpEnabled = true;
+            options.OtlpEndpoint = receiver.GrpcEndpoint;
+            options.OtlpProtocol = OtlpExportProtocol.Grpc;
         });
 
         var export = await receiver.WaitForAsync(Healthy, "a gRPC export with hatchet.worker.status 1");
 
         export.Transport.Should().Be(ReceivedExport.Grpc);
         export.Path.Should().Be(GrpcExportPath);
-        export.ServiceName.Should().Be("orders-worker");
         export.Metrics.Select(metric => metric.Name).Should().Contain(name => name.StartsWith("dotnet.", StringComparison.Ordinal));
     }
 
@@ -43,9 +43,9 @@ public sealed class OtlpExportTests
         await using var receiver = await OtlpReceiver.StartAsync();
         await using var worker = await WorkerHost.StartAsync(FastExport(), options =>
         {
-            options.OtlpEndpoint = receiver.HttpMetricsEndpoint.ToString();
-            options.OtlpProtocol = "http/protobuf";
-            options.WorkerName = "orders-worker";
+            options.OtlpEnabled = true;
+            options.OtlpEndpoint = receiver.HttpMetricsEndpoint;
+            options.OtlpProtocol = OtlpExportProtocol.HttpProtobuf;
         });
 
         var export = await receiver.WaitForAsync(Healthy, "an HTTP export with hatchet.worker.status 1");
@@ -53,7 +53,6 @@ public sealed class OtlpExportTests
         export.Transport.Should().Be(ReceivedExport.HttpProtobuf);
         export.Path.Should().Be("/v1/metrics");
         export.ContentType.Should().Be("application/x-protobuf");
-        export.ServiceName.Should().Be("orders-worker");
     }
 
     [Fact]
@@ -62,28 +61,28 @@ public sealed class OtlpExportTests
         await using var receiver = await OtlpReceiver.StartAsync();
         await using var worker = await WorkerHost.StartAsync(FastExport(new()
         {
-            ["Hatchet:Worker:OtlpEndpoint"] = receiver.GrpcEndpoint.ToString(),
-            ["Hatchet:Worker:OtlpProtocol"] = "grpc",
-            ["Hatchet:Worker:WorkerName"] = "section-worker",
+            ["Hatchet:Worker:OtlpEnabled"] = "true",
+            ["Hatchet:Worker:OtlpEndpoint"] = receiver.HttpMetricsEndpoint.ToString(),
+            ["Hatchet:Worker:OtlpProtocol"] = "HttpProtobuf",
         }));
 
-        var export = await receiver.WaitForAsync(Healthy, "a gRPC export with hatchet.worker.status 1");
+        var export = await receiver.WaitForAsync(Healthy, "an HTTP export with hatchet.worker.status 1");
 
-        export.ServiceName.Should().Be("section-worker");
+        export.Transport.Should().Be(ReceivedExport.HttpProtobuf);
     }
 
     [Fact]
-    public async Task Grpc_variables_send_under_OTEL_SERVICE_NAME_rather_than_the_worker_name()
+    public async Task Package_variable_turns_otlp_on_and_grpc_variables_say_where_under_OTEL_SERVICE_NAME()
     {
         await using var receiver = await OtlpReceiver.StartAsync();
         await using var worker = await WorkerHost.StartAsync(
             FastExport(new()
             {
+                [OtlpVariables.PackageSwitch] = "true",
                 [OtlpVariables.Endpoint] = receiver.GrpcEndpoint.ToString(),
                 [OtlpVariables.Protocol] = "grpc",
                 [OtlpVariables.ServiceName] = "service-from-variable",
-            }),
-            options => options.WorkerName = "orders-worker");
+            }));
 
         var export = await receiver.WaitForAsync(Healthy, "a gRPC export with hatchet.worker.status 1");
 
@@ -92,11 +91,12 @@ public sealed class OtlpExportTests
     }
 
     [Fact]
-    public async Task Http_protobuf_variables_post_to_v1_metrics_under_the_application_name()
+    public async Task Http_protobuf_variables_post_to_v1_metrics_and_leave_the_service_unnamed()
     {
         await using var receiver = await OtlpReceiver.StartAsync();
         await using var worker = await WorkerHost.StartAsync(FastExport(new()
         {
+            [OtlpVariables.PackageSwitch] = "true",
             // The base URL, as for every signal: the path for metrics is added to it.
             [OtlpVariables.Endpoint] = receiver.HttpEndpoint.ToString(),
             [OtlpVariables.Protocol] = "http/protobuf",
@@ -106,8 +106,10 @@ public sealed class OtlpExportTests
 
         export.Transport.Should().Be(ReceivedExport.HttpProtobuf);
         export.Path.Should().Be("/v1/metrics");
-        export.ServiceName.Should().Be(worker.Host.Services.GetRequiredService<IHostEnvironment>().ApplicationName);
         worker.Logs.Lines.Should().Contain(line => line.Message == $"Hatchet worker metrics also go by OTLP (http/protobuf) to {receiver.HttpMetricsEndpoint} (from OTEL_EXPORTER_OTLP_ENDPOINT)");
+
+        // The resource is the application's: the package adds nothing to it, so the SDK's default stands.
+        export.ServiceName.Should().StartWith("unknown_service");
     }
 
     [Fact]
@@ -116,6 +118,7 @@ public sealed class OtlpExportTests
         await using var receiver = await OtlpReceiver.StartAsync();
         await using var worker = await WorkerHost.StartAsync(FastExport(new()
         {
+            [OtlpVariables.PackageSwitch] = "true",
             [OtlpVariables.Endpoint] = $"http://127.0.0.1:{FreeTcpPort.Next()}",
             [OtlpVariables.Protocol] = "grpc",
             [OtlpVariables.MetricsEndpoint] = receiver.HttpMetricsEndpoint.ToString(),
@@ -134,7 +137,11 @@ public sealed class OtlpExportTests
         await using var receiver = await OtlpReceiver.StartAsync();
         await using var worker = await WorkerHost.StartAsync(
             FastExport(new() { [HatchetVariables.Enabled] = "false" }),
-            options => options.OtlpEndpoint = receiver.GrpcEndpoint.ToString());
+            options =>
+            {
+                options.OtlpEnabled = true;
+                options.OtlpEndpoint = receiver.GrpcEndpoint;
+            });
 
         var export = await receiver.WaitForAsync(Healthy, "a gRPC export with hatchet.worker.status 1");
 
@@ -146,7 +153,11 @@ public sealed class OtlpExportTests
     public async Task Unhealthy_worker_sends_status_0()
     {
         await using var receiver = await OtlpReceiver.StartAsync();
-        await using var worker = await WorkerHost.StartAsync(FastExport(), options => options.OtlpEndpoint = receiver.GrpcEndpoint.ToString());
+        await using var worker = await WorkerHost.StartAsync(FastExport(), options =>
+        {
+            options.OtlpEnabled = true;
+            options.OtlpEndpoint = receiver.GrpcEndpoint;
+        });
         await receiver.WaitForAsync(Healthy, "a gRPC export with hatchet.worker.status 1");
 
         worker.Health.ReportStatus(HatchetWorkerStatus.Unhealthy, "lost the dispatcher");
@@ -155,12 +166,14 @@ public sealed class OtlpExportTests
     }
 
     [Fact]
-    public async Task OtlpEnabled_false_sends_nothing_although_the_variables_name_a_collector()
+    public async Task Otlp_is_off_by_default_although_the_variables_name_a_collector()
     {
         await using var receiver = await OtlpReceiver.StartAsync();
-        await using var worker = await WorkerHost.StartAsync(
-            FastExport(new() { [OtlpVariables.Endpoint] = receiver.GrpcEndpoint.ToString() }),
-            options => options.OtlpEnabled = false);
+        await using var worker = await WorkerHost.StartAsync(FastExport(new()
+        {
+            [OtlpVariables.Endpoint] = receiver.GrpcEndpoint.ToString(),
+            [OtlpVariables.MetricsEndpoint] = receiver.GrpcEndpoint.ToString(),
+        }));
 
         // A flush makes every reader of the provider export now, so an OTLP reader would send here.
         worker.Host.Services.GetRequiredService<MeterProvider>().ForceFlush(10_000);
@@ -169,15 +182,16 @@ public sealed class OtlpExportTests
     }
 
     [Theory]
-    [InlineData("grpc")]
-    [InlineData("http/protobuf")]
-    public async Task Collector_refusing_connections_leaves_the_worker_healthy(string protocol)
+    [InlineData(OtlpExportProtocol.Grpc)]
+    [InlineData(OtlpExportProtocol.HttpProtobuf)]
+    public async Task Collector_refusing_connections_leaves_the_worker_healthy(OtlpExportProtocol protocol)
     {
         using var exporterEvents = new ExporterEvents();
         var closedPort = FreeTcpPort.Next();
         await using var worker = await WorkerHost.StartAsync(FastExport(), options =>
         {
-            options.OtlpEndpoint = $"http://127.0.0.1:{closedPort}/v1/metrics";
+            options.OtlpEnabled = true;
+            options.OtlpEndpoint = new Uri($"http://127.0.0.1:{closedPort}/v1/metrics");
             options.OtlpProtocol = protocol;
         });
 
@@ -189,7 +203,7 @@ public sealed class OtlpExportTests
     }
 
     [Fact]
-    public async Task Application_service_name_wins_even_when_set_before_the_hatchet_metrics()
+    public async Task Application_resource_names_the_service()
     {
         await using var receiver = await OtlpReceiver.StartAsync();
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
@@ -198,8 +212,8 @@ public sealed class OtlpExportTests
             .ConfigureResource(resource => resource.AddService("application-service"))
             .WithHatchetWorkerMetrics(options =>
             {
-                options.OtlpEndpoint = receiver.GrpcEndpoint.ToString();
-                options.WorkerName = "orders-worker";
+                options.OtlpEnabled = true;
+                options.OtlpEndpoint = receiver.GrpcEndpoint;
             });
         using var host = builder.Build();
         await host.StartAsync(TestContext.Current.CancellationToken);

@@ -9,6 +9,9 @@ internal static class OtlpVariables
     public const string MetricsProtocol = "OTEL_EXPORTER_OTLP_METRICS_PROTOCOL";
     public const string ServiceName = "OTEL_SERVICE_NAME";
 
+    // This package's own switch, documented in its README.
+    public const string PackageSwitch = "HATCHET_WORKER_OTLP_ENABLED";
+
     // Read by the SDK's periodic reader; the default of 60 s would make every test wait a minute.
     public const string ExportInterval = "OTEL_METRIC_EXPORT_INTERVAL";
 }

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
-namespace OpenTelemetry.Hatchet.HealthChecks;
+namespace OpenTelemetry.Hatchet.AspNetCoreHealthChecks;
 
 /// <summary>
 /// Puts the worker's status into the application's own health checks, so that <c>MapHealthChecks</c> and
@@ -8,12 +8,13 @@ namespace OpenTelemetry.Hatchet.HealthChecks;
 /// is the registration's failure status.
 /// </summary>
 /// <remarks>
-/// Without <c>WithHatchetWorkerMetrics()</c> there is no status to read; the check then fails with an
+/// Without <c>WithHatchetWorkerMetrics()</c> there is no status to read: a host refuses to start (see
+/// <c>AddHatchetWorker</c>), and a service provider built without a host gets a check that fails with an
 /// exception that says so, rather than breaking the application's whole health endpoint.
 /// </remarks>
 internal sealed class HatchetWorkerHealthCheck(HatchetWorkerHealth? health) : IHealthCheck
 {
-    private const string Missing = "AddHatchetWorker needs services.AddOpenTelemetry().WithHatchetWorkerMetrics() to be called too.";
+    internal const string Missing = "AddHatchetWorker needs services.AddOpenTelemetry().WithHatchetWorkerMetrics() to be called too.";
 
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {

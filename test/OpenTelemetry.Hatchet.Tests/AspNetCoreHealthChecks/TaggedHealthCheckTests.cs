@@ -4,7 +4,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using OpenTelemetry.Hatchet.Status;
 using OpenTelemetry.Hatchet.Tests.Infrastructure;
 
-namespace OpenTelemetry.Hatchet.Tests.HealthChecks;
+namespace OpenTelemetry.Hatchet.Tests.AspNetCoreHealthChecks;
 
 public sealed class TaggedHealthCheckTests
 {
@@ -102,7 +102,7 @@ public sealed class TaggedHealthCheckTests
     [Fact]
     public async Task Tag_without_any_registered_health_checks_says_how_to_register_them()
     {
-        await using var worker = await WorkerHost.StartAsync(configure: options => options.HealthCheckTag = Tag);
+        await using var worker = await WorkerHost.StartAsync(configure: options => options.HealthChecksTag = Tag);
 
         await Eventually.Until(() => worker.Health.Status == HatchetWorkerStatus.Unhealthy, "the missing registration to count");
 
@@ -134,9 +134,9 @@ public sealed class TaggedHealthCheckTests
             settings: healthcheckPort ? null : new Dictionary<string, string?> { [HatchetVariables.Enabled] = "false" },
             configure: options =>
             {
-                options.HealthCheckTag = Tag;
-                options.HealthCheckInterval = TimeSpan.FromMilliseconds(100);
-                options.HealthCheckTimeout = timeout ?? TimeSpan.FromSeconds(5);
+                options.HealthChecksTag = Tag;
+                options.HealthChecksInterval = TimeSpan.FromMilliseconds(100);
+                options.HealthChecksTimeout = timeout ?? TimeSpan.FromSeconds(5);
             },
             services: services => register(services.AddHealthChecks()));
 }

@@ -4,12 +4,12 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Hatchet.Status;
 
-namespace OpenTelemetry.Hatchet.HealthChecks;
+namespace OpenTelemetry.Hatchet.AspNetCoreHealthChecks;
 
 /// <summary>
-/// Runs the application's health checks that carry <see cref="HatchetWorkerMetricsOptions.HealthCheckTag"/>
-/// every <see cref="HatchetWorkerMetricsOptions.HealthCheckInterval"/>, each run limited to
-/// <see cref="HatchetWorkerMetricsOptions.HealthCheckTimeout"/>, and reports the result to
+/// Runs the application's health checks that carry <see cref="HatchetWorkerMetricsOptions.HealthChecksTag"/>
+/// every <see cref="HatchetWorkerMetricsOptions.HealthChecksInterval"/>, each run limited to
+/// <see cref="HatchetWorkerMetricsOptions.HealthChecksTimeout"/>, and reports the result to
 /// <see cref="HatchetWorkerHealth"/>. Probes read that result and never wait for a check.
 /// </summary>
 /// <remarks>
@@ -35,11 +35,11 @@ internal sealed class HealthChecksSignal(
     /// </remarks>
     public override Task StartAsync(CancellationToken cancellationToken)
     {
-        if (options.Value.HealthCheckTag is { } tag)
+        if (options.Value.HealthChecksTag is { } tag)
         {
             this.checks = services.GetService<HealthCheckService>();
             health.ReportHealthChecks(this.checks is null
-                ? new(HatchetWorkerStatus.Unhealthy, $"{nameof(HatchetWorkerMetricsOptions.HealthCheckTag)} is '{tag}' but no health checks are registered: call services.AddHealthChecks()")
+                ? new(HatchetWorkerStatus.Unhealthy, $"{nameof(HatchetWorkerMetricsOptions.HealthChecksTag)} is '{tag}' but no health checks are registered: call services.AddHealthChecks()")
                 : NotRunYet);
         }
 
@@ -49,15 +49,15 @@ internal sealed class HealthChecksSignal(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var settings = options.Value;
-        if (settings.HealthCheckTag is not { } tag || this.checks is not { } registered)
+        if (settings.HealthChecksTag is not { } tag || this.checks is not { } registered)
         {
             return;
         }
 
-        using var timer = new PeriodicTimer(settings.HealthCheckInterval, time);
+        using var timer = new PeriodicTimer(settings.HealthChecksInterval, time);
         do
         {
-            health.ReportHealthChecks(await RunAsync(registered, tag, settings.HealthCheckTimeout, stoppingToken).ConfigureAwait(false));
+            health.ReportHealthChecks(await RunAsync(registered, tag, settings.HealthChecksTimeout, stoppingToken).ConfigureAwait(false));
         }
         while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
     }

@@ -5,9 +5,10 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 
-namespace OpenTelemetry.Hatchet.Tests.HealthChecks;
+namespace OpenTelemetry.Hatchet.Tests.AspNetCoreHealthChecks;
 
 public sealed class AspNetCoreHealthCheckTests
 {
@@ -61,6 +62,20 @@ public sealed class AspNetCoreHealthCheckTests
 
         report.Entries["hatchet_worker"].Status.Should().Be(HealthStatus.Unhealthy);
         report.Entries["hatchet_worker"].Exception!.Message.Should().Contain("WithHatchetWorkerMetrics");
+    }
+
+    [Fact]
+    public async Task App_with_the_worker_check_but_not_the_worker_metrics_fails_at_startup_saying_what_is_missing()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Services.AddHealthChecks().AddHatchetWorker();
+        await using var app = builder.Build();
+
+        var start = () => app.StartAsync(TestContext.Current.CancellationToken);
+
+        (await start.Should().ThrowAsync<OptionsValidationException>()).Which.Message
+            .Should().Contain("AddHatchetWorker needs services.AddOpenTelemetry().WithHatchetWorkerMetrics()");
     }
 
     private static Uri BaseAddress(WebApplication app)

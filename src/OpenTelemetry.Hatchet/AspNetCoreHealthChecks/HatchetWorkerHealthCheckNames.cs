@@ -1,4 +1,4 @@
-namespace OpenTelemetry.Hatchet.HealthChecks;
+namespace OpenTelemetry.Hatchet.AspNetCoreHealthChecks;
 
 /// <summary>
 /// The names under which the worker's own status is registered as a health check. The tagged checks that
