@@ -25,10 +25,7 @@ internal sealed class HatchetWorkerMeter
     public HatchetWorkerMeter(IMeterFactory meterFactory, HatchetWorkerHealth health)
     {
         this.health = health;
-        var meter = meterFactory.Create(new MeterOptions(MeterName)
-        {
-            Version = typeof(HatchetWorkerMeter).Assembly.GetName().Version?.ToString(),
-        });
+        var meter = CreateMeter(meterFactory);
 
         meter.CreateObservableGauge(
             "hatchet.worker.status",
@@ -46,12 +43,18 @@ internal sealed class HatchetWorkerMeter
         meter.CreateObservableGauge(
             "hatchet.worker.slots",
             this.ObserveSlots,
-            description: "Slots available on the Hatchet worker");
+            description: "Slots still free on the Hatchet worker: its slots minus the task runs it holds");
         meter.CreateObservableGauge(
             "hatchet.worker.actions",
             this.ObserveActions,
             description: "Number of actions registered on the Hatchet worker");
     }
+
+    /// <summary>The package's meter; the factory hands every caller with the same options the same meter.</summary>
+    internal static Meter CreateMeter(IMeterFactory meterFactory) => meterFactory.Create(new MeterOptions(MeterName)
+    {
+        Version = typeof(HatchetWorkerMeter).Assembly.GetName().Version?.ToString(),
+    });
 
     private IEnumerable<Measurement<int>> ObserveStatus()
         => this.health.Status == HatchetWorkerStatus.Healthy ? Up : Down;
@@ -69,7 +72,7 @@ internal sealed class HatchetWorkerMeter
 
     // A worker that has not described itself publishes no slots and no actions, as in the TypeScript SDK.
     private IEnumerable<Measurement<int>> ObserveSlots()
-        => this.health.Description?.Slots is { } slots ? [new(slots)] : [];
+        => this.health.FreeSlots is { } free ? [new(free)] : [];
 
     private IEnumerable<Measurement<int>> ObserveActions()
         => this.health.Description is { } description ? [new(description.Actions.Count)] : [];
