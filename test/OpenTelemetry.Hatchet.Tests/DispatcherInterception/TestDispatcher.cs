@@ -44,6 +44,9 @@ internal sealed class TestDispatcher : IAsyncDisposable
 
     public ConcurrentQueue<StepActionEvent> Events { get; } = new();
 
+    /// <summary>Gets the <c>authorization</c> metadata of every Register call.</summary>
+    public ConcurrentQueue<string?> Authorizations { get; } = new();
+
     public int OpenStreams => this.streams.Count;
 
     public int ListenCalls => this.listenCalls;
@@ -119,6 +122,7 @@ internal sealed class TestDispatcher : IAsyncDisposable
         public override Task<WorkerRegisterResponse> Register(WorkerRegisterRequest request, ServerCallContext context)
         {
             state.Registrations.Enqueue(request);
+            state.Authorizations.Enqueue(context.RequestHeaders.GetValue("authorization"));
             return Task.FromResult(new WorkerRegisterResponse { TenantId = "tenant", WorkerId = "worker-1", WorkerName = request.WorkerName });
         }
 
