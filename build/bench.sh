@@ -403,6 +403,11 @@ commit="$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src examples || 
   echo
   bdn_table HealthRequestBenchmarks
   echo
+  echo "What \`HatchetDispatcherInterceptor\` adds to a generated Hatchet client's calls (answered in memory, so only"
+  echo "the client's own work is timed); Ratio is each row ÷ the heartbeat without the interceptor:"
+  echo
+  bdn_table DispatcherInterceptorBenchmarks
+  echo
   echo "## 3. What turning the healthcheck on costs a worker"
   echo
   echo "The example worker (\`examples/WorkerService\`, Release) with \`HATCHET_CLIENT_WORKER_HEALTHCHECK_ENABLED\`"

@@ -119,14 +119,28 @@ public sealed class HatchetDispatcherInterceptor : Interceptor
 
         // The old Listen carries the worker's heartbeats itself; ListenV2 leaves them to /Dispatcher/Heartbeat.
         var listen = this.connection.Opening(carriesHeartbeats: method == DispatcherMethod.Listen);
-        var call = continuation(request, context);
+        AsyncServerStreamingCall<TResponse> call;
+        try
+        {
+            call = continuation(request, context);
+        }
+        catch (Exception exception)
+        {
+            new ListenObserver(this, this.connection, listen, static () => Grpc.Core.Status.DefaultSuccess).Failed(exception);
+            throw;
+        }
+
         var observer = new ListenObserver(this, this.connection, listen, call.GetStatus);
-        _ = call.ResponseHeadersAsync.ContinueWith(
-            static (headers, state) => ((ListenObserver)state!).HeadersArrived(headers),
-            observer,
-            CancellationToken.None,
-            TaskContinuationOptions.ExecuteSynchronously,
-            TaskScheduler.Default);
+        if (listen.CarriesHeartbeats)
+        {
+            // Only the old Listen may count its headers as connected (see ListenConnection).
+            _ = call.ResponseHeadersAsync.ContinueWith(
+                static (headers, state) => ((ListenObserver)state!).HeadersArrived(headers),
+                observer,
+                CancellationToken.None,
+                TaskContinuationOptions.ExecuteSynchronously,
+                TaskScheduler.Default);
+        }
 
         return new AsyncServerStreamingCall<TResponse>(
             new ObservedListenStream<TResponse>(call.ResponseStream, observer),

@@ -11,7 +11,8 @@ namespace OpenTelemetry.Hatchet.Benchmarks;
 /// <remarks>
 /// Streamed messages are task-run assignments (<c>START_STEP_RUN</c>), read and tracked as a worker's
 /// would be; their ids repeat every <see cref="Messages"/>, so each is also the inferred end of an
-/// earlier run. The payload size shows that a message is never copied.
+/// earlier run. A stream of <c>START_GET_GROUP_KEY</c> messages, which are read but track nothing, shows
+/// the reading alone. The payload size shows that a message is never copied.
 /// </remarks>
 public class DispatcherInterceptorBenchmarks
 {
@@ -24,6 +25,7 @@ public class DispatcherInterceptorBenchmarks
     private global::Dispatcher.DispatcherClient intercepted = null!;
     private CallInvoker plainInvoker = null!;
     private CallInvoker interceptedInvoker = null!;
+    private global::Dispatcher.DispatcherClient interceptedGroupKeys = null!;
     private readonly HeartbeatRequest heartbeat = new() { WorkerId = "worker-1" };
     private readonly WorkerListenRequest listen = new() { WorkerId = "worker-1" };
 
@@ -43,6 +45,8 @@ public class DispatcherInterceptorBenchmarks
         this.interceptedInvoker = this.plainInvoker.Intercept(this.worker.Interceptor);
         this.plain = new global::Dispatcher.DispatcherClient(this.plainInvoker);
         this.intercepted = new global::Dispatcher.DispatcherClient(this.interceptedInvoker);
+        var groupKeys = stream.Select(message => (object)new AssignedAction((AssignedAction)message) { ActionType = ActionType.StartGetGroupKey }).ToArray();
+        this.interceptedGroupKeys = new global::Dispatcher.DispatcherClient(new CompletedCallInvoker(groupKeys).Intercept(this.worker.Interceptor));
     }
 
     [GlobalCleanup]
@@ -65,6 +69,9 @@ public class DispatcherInterceptorBenchmarks
 
     [Benchmark(OperationsPerInvoke = Messages, Description = "ListenV2 message, intercepted")]
     public Task<int> ListenIntercepted() => Read(this.intercepted.ListenV2(this.listen));
+
+    [Benchmark(OperationsPerInvoke = Messages, Description = "ListenV2 message (not a task run: read only), intercepted")]
+    public Task<int> ListenReadOnlyIntercepted() => Read(this.interceptedGroupKeys.ListenV2(this.listen));
 
     private static async Task<int> Read(AsyncServerStreamingCall<AssignedAction> call)
     {

@@ -12,7 +12,16 @@ internal sealed class ObservedListenStream<TResponse>(IAsyncStreamReader<TRespon
 
     public Task<bool> MoveNext(CancellationToken cancellationToken)
     {
-        var next = inner.MoveNext(cancellationToken);
+        Task<bool> next;
+        try
+        {
+            next = inner.MoveNext(cancellationToken);
+        }
+        catch (Exception exception)
+        {
+            observer.Failed(exception);
+            throw;
+        }
 
         // A message already buffered costs no state machine.
         if (next.IsCompletedSuccessfully)
