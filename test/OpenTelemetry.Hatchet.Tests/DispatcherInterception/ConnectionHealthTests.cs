@@ -127,4 +127,24 @@ public sealed class ConnectionHealthTests
         worker.Health.Evaluate().Reason.Should().Be("the worker is shutting down");
         (await worker.Client.GetAsync("/health")).Body.Should().Contain("UNHEALTHY");
     }
+
+    [Fact]
+    public async Task Old_listen_stream_stands_for_heartbeats_while_it_is_open()
+    {
+        await using var worker = await InterceptedWorker.StartAsync();
+        var cancel = TestContext.Current.CancellationToken;
+        await worker.Worker.Client.RegisterAsync(TestWorker.Registration(), cancellationToken: cancel);
+
+        using var listen = worker.Worker.Client.Listen(new WorkerListenRequest { WorkerId = "worker-1" }, cancellationToken: cancel);
+        var reading = Task.Run(async () => await listen.ResponseStream.MoveNext(cancel), cancel);
+        await worker.WaitForAsync("/health", HttpStatusCode.OK, "HEALTHY");
+        await Task.Delay(InterceptedWorker.HeartbeatTimeout + TimeSpan.FromSeconds(0.5), cancel);
+        var withoutHeartbeats = worker.Health.Status;
+        worker.Dispatcher.BreakStreams();
+        await worker.WaitForAsync("/health", HttpStatusCode.ServiceUnavailable, "UNHEALTHY");
+
+        withoutHeartbeats.Should().Be(HatchetWorkerStatus.Healthy, "the old engine keeps the heartbeat itself while the stream is open");
+        worker.Dispatcher.HeartbeatsAccepted.Should().Be(0);
+        await reading.Invoking(async read => await read).Should().ThrowAsync<Grpc.Core.RpcException>();
+    }
 }
