@@ -25,6 +25,12 @@ namespace OpenTelemetry.Hatchet;
 /// <see cref="HatchetWorkerMetricsOptions.HeartbeatTimeout"/> ago. A worker that reports nothing follows
 /// the host. Every change of status is logged once, with the rule that decided it.
 /// </para>
+/// <para>
+/// <see cref="HatchetDispatcherInterceptor"/> makes the same listener and heartbeat reports from the worker's
+/// gRPC client, and adds the Python SDK's third rule: a task run that has waited more than 1 s to start,
+/// for longer than <see cref="HatchetWorkerMetricsOptions.ThreadPoolLagThreshold"/>, makes the worker
+/// <see cref="HatchetWorkerStatus.Unhealthy"/>.
+/// </para>
 /// </remarks>
 public sealed class HatchetWorkerHealth
 {

@@ -147,4 +147,20 @@ public sealed class ConnectionHealthTests
         worker.Dispatcher.HeartbeatsAccepted.Should().Be(0);
         await reading.Invoking(async read => await read).Should().ThrowAsync<Grpc.Core.RpcException>();
     }
+
+    [Fact]
+    public async Task Heartbeats_accepted_while_the_stream_is_down_do_not_hide_the_broken_stream()
+    {
+        await using var worker = await InterceptedWorker.StartHealthyAsync();
+        worker.Dispatcher.Heartbeats = TestDispatcher.HeartbeatMode.AcceptWithoutStream;
+        worker.Dispatcher.RefuseListen = true;
+        worker.Dispatcher.BreakStreams();
+        await worker.WaitForAsync("/health", HttpStatusCode.ServiceUnavailable, "UNHEALTHY");
+        var acceptedBefore = worker.Dispatcher.HeartbeatsAccepted;
+
+        await Eventually.Until(() => worker.Dispatcher.HeartbeatsAccepted >= acceptedBefore + 3, "three heartbeats accepted while the stream is down");
+
+        worker.Health.Status.Should().Be(HatchetWorkerStatus.Unhealthy);
+        worker.Health.Evaluate().Reason.Should().Contain("lost its connection");
+    }
 }

@@ -59,22 +59,6 @@ internal sealed class InterceptedWorker : IAsyncDisposable
     public async Task<double> MetricAsync(string series)
         => MetricsEndpointTests.SampleValue((await this.Client.GetAsync("/metrics")).Body, series);
 
-    /// <summary>The sum of a metric's samples whose labels include every one given (<c>name="value"</c>); 0 when none.</summary>
-    public async Task<double> SumAsync(string metric, params string[] labels)
-    {
-        var body = (await this.Client.GetAsync("/metrics")).Body;
-        var sum = 0.0;
-        foreach (System.Text.RegularExpressions.Match match in System.Text.RegularExpressions.Regex.Matches(body, $@"(?m)^{System.Text.RegularExpressions.Regex.Escape(metric)}(?<labels>\{{[^}}]*\}})? (?<value>\S+)$"))
-        {
-            if (labels.All(label => match.Groups["labels"].Value.Contains(label, StringComparison.Ordinal)))
-            {
-                sum += double.Parse(match.Groups["value"].Value, System.Globalization.CultureInfo.InvariantCulture);
-            }
-        }
-
-        return sum;
-    }
-
     public async ValueTask DisposeAsync()
     {
         await this.Worker.DisposeAsync();

@@ -31,6 +31,9 @@ internal sealed class TestDispatcher : IAsyncDisposable
         Accept,
         Refuse,
         Stall,
+
+        /// <summary>Accepts heartbeats even while no listen stream is open, as the engine does not.</summary>
+        AcceptWithoutStream,
     }
 
     public Uri Address { get; }
