@@ -471,6 +471,11 @@ aot_section=$(awk '$0 == "<!-- build/native-aot.sh -->" { keep = 1 } keep' "$out
   echo
   bdn_table HealthRequestBenchmarks
   echo
+  echo "What \`HatchetDispatcherInterceptor\` adds to a generated Hatchet client's calls (answered in memory, so only"
+  echo "the client's own work is timed); Ratio is each row ÷ the heartbeat without the interceptor:"
+  echo
+  bdn_table DispatcherInterceptorBenchmarks
+  echo
   echo "## 3. What turning the healthcheck on costs a worker"
   echo
   echo "The example worker (\`examples/WorkerService\`, Release) with \`HATCHET_CLIENT_WORKER_HEALTHCHECK_ENABLED\`"

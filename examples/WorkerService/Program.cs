@@ -1,3 +1,4 @@
+using OpenTelemetry.Hatchet;
 using OpenTelemetry.Metrics;
 using WorkerService;
 
@@ -7,12 +8,25 @@ var builder = Host.CreateApplicationBuilder(args);
 // HATCHET_CLIENT_WORKER_HEALTHCHECK_ENABLED is true, /health and /metrics on port 8001.
 builder.Services.AddOpenTelemetry().WithHatchetWorkerMetrics();
 
-builder.Services.AddHostedService<PeriodicWorker>();
-builder.Services.AddHostedService<SimulatedDispatcherConnection>();
-
-using var host = builder.Build();
 try
 {
+    if (HatchetConnection.From(builder.Configuration) is { } connection)
+    {
+        // A real worker: a client generated from dispatcher.proto, wired with the interceptor, which
+        // reads the status from the connection itself.
+        builder.Services.AddSingleton(connection);
+        builder.Services.AddGrpcClient<Dispatcher.DispatcherClient>(client => client.Address = connection.Address)
+            .AddInterceptor<HatchetDispatcherInterceptor>();
+        builder.Services.AddHostedService<HatchetWorkerLoop>();
+    }
+    else
+    {
+        // No engine named: the worker simulates its connection and reports it by hand.
+        builder.Services.AddHostedService<PeriodicWorker>();
+        builder.Services.AddHostedService<SimulatedDispatcherConnection>();
+    }
+
+    using var host = builder.Build();
     await host.RunAsync();
     return 0;
 }

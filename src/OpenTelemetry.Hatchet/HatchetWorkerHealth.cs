@@ -27,6 +27,12 @@ namespace OpenTelemetry.Hatchet;
 /// causes it or, for a change that time alone brings (a heartbeat growing stale), by the thread-pool
 /// monitor's thread within half a second; reading the status never logs.
 /// </para>
+/// <para>
+/// <see cref="HatchetDispatcherInterceptor"/> makes the same listener and heartbeat reports from the worker's
+/// gRPC client, and adds the Python SDK's third rule: a task run that has waited more than 1 s to start,
+/// for longer than <see cref="HatchetWorkerMetricsOptions.ThreadPoolLagThreshold"/>, makes the worker
+/// <see cref="HatchetWorkerStatus.Unhealthy"/>.
+/// </para>
 /// </remarks>
 public sealed class HatchetWorkerHealth
 {
@@ -54,6 +60,7 @@ public sealed class HatchetWorkerHealth
     {
         this.logger = logger ?? NullLogger<HatchetWorkerHealth>.Instance;
         this.rules = new(() => new Rules(options?.Invoke() ?? new HatchetWorkerMetricsOptions(), time ?? TimeProvider.System));
+        this.TaskRuns = new TaskRuns(time ?? TimeProvider.System);
     }
 
     /// <summary>Gets the worker's current status.</summary>
@@ -61,6 +68,15 @@ public sealed class HatchetWorkerHealth
 
     /// <summary>Gets what the worker last said about itself, or <see langword="null"/> if it has not.</summary>
     public HatchetWorkerDescription? Description => Volatile.Read(ref this.description);
+
+    /// <summary>Gets the task runs the worker holds, as <see cref="HatchetDispatcherInterceptor"/> sees them.</summary>
+    internal TaskRuns TaskRuns { get; }
+
+    /// <summary>
+    /// Gets the slots still free, published as <c>hatchet_worker_slots</c> as the TypeScript SDK does: the
+    /// described slots minus the task runs holding one, never below 0; <see langword="null"/> when no slots are described.
+    /// </summary>
+    internal int? FreeSlots => this.Description?.Slots is { } slots ? Math.Max(0, slots - this.TaskRuns.HoldingSlots) : null;
 
     /// <summary>Gets how long the thread-pool monitor's last probe waited, or is still waiting, to run.</summary>
     internal TimeSpan ThreadPoolLag => TimeSpan.FromTicks(Volatile.Read(ref this.lagTicks));
@@ -103,7 +119,7 @@ public sealed class HatchetWorkerHealth
     /// <summary>
     /// Reports that the worker has started connecting its listener to the Hatchet dispatcher. From now on the
     /// listener and heartbeat rules apply: the worker is <see cref="HatchetWorkerStatus.Starting"/> until
-    /// <see cref="ReportListenerConnected"/>, and <see cref="HatchetWorkerStatus.Unhealthy"/> if that does not
+    /// <see cref="ReportListenerConnected()"/>, and <see cref="HatchetWorkerStatus.Unhealthy"/> if that does not
     /// come within <see cref="HatchetWorkerMetricsOptions.ListenerConnectTimeout"/>.
     /// </summary>
     public void ReportListenerConnecting() => this.Update(this.rules.Value.Listener.Connecting);
@@ -113,7 +129,7 @@ public sealed class HatchetWorkerHealth
 
     /// <summary>
     /// Reports that the worker's listener stream broke; the worker is <see cref="HatchetWorkerStatus.Unhealthy"/>
-    /// until it reports <see cref="ReportListenerConnected"/> or a successful heartbeat.
+    /// until it reports <see cref="ReportListenerConnected()"/> or a successful heartbeat.
     /// </summary>
     /// <param name="reason">Why, in a few words; it is logged when the status changes.</param>
     public void ReportListenerDisconnected(string? reason = null)
@@ -141,6 +157,10 @@ public sealed class HatchetWorkerHealth
         ArgumentException.ThrowIfNullOrWhiteSpace(description.Name, nameof(description));
         Volatile.Write(ref this.description, description);
     }
+
+    /// <summary>The interceptor's form of <see cref="ReportListenerConnected()"/>, for the stream that carries heartbeats too.</summary>
+    internal void ReportListenerConnected(bool streamCarriesHeartbeats)
+        => this.Update(() => this.rules.Value.Listener.Connected(streamCarriesHeartbeats));
 
     internal void ReportHostStatus(HatchetWorkerStatus status, string reason)
         => this.Update(() => this.host = new StatusReport(status, reason));
@@ -190,6 +210,7 @@ public sealed class HatchetWorkerHealth
     {
         var current = this.shuttingDown ? ShuttingDown : this.host;
         current = StatusReport.Worse(current, this.IsThreadPoolStarved ? this.rules.Value.Starved : null);
+        current = StatusReport.Worse(current, this.TaskRuns.BlockedFor > this.rules.Value.LagThreshold ? this.rules.Value.Blocked : null);
         current = StatusReport.Worse(current, this.healthChecks);
         current = StatusReport.Worse(current, this.rules.Value.Listener.Evaluate());
         return StatusReport.Worse(current, this.worker);
@@ -215,5 +236,10 @@ public sealed class HatchetWorkerHealth
         public StatusReport Starved { get; } = new(
             HatchetWorkerStatus.Unhealthy,
             $"work queued to the .NET thread pool has waited {options.ThreadPoolLagThreshold.TotalSeconds:0.###} s or more (thread-pool starvation)");
+
+        // The Python SDK's third rule: a run waiting over 1 s to start starts a "blocked since" clock.
+        public StatusReport Blocked { get; } = new(
+            HatchetWorkerStatus.Unhealthy,
+            $"a task run has waited more than {TaskRuns.StartGrace.TotalSeconds:0.###} s to start, for over {options.ThreadPoolLagThreshold.TotalSeconds:0.###} s (the worker is blocked)");
     }
 }

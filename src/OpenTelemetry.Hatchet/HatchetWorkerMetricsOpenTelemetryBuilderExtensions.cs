@@ -76,6 +76,11 @@ public static class HatchetWorkerMetricsOpenTelemetryBuilderExtensions
             () => provider.GetRequiredService<IOptions<HatchetWorkerMetricsOptions>>().Value,
             provider.GetRequiredService<TimeProvider>()));
         services.AddSingleton<HatchetWorkerMeter>();
+        services.AddSingleton<TaskRunInstruments>();
+        services.AddSingleton(provider => new HatchetDispatcherInterceptor(
+            provider.GetRequiredService<HatchetWorkerHealth>(),
+            provider.GetRequiredService<TaskRunInstruments>(),
+            provider.GetService<ILogger<HatchetDispatcherInterceptor>>()));
         services.AddSingleton<HealthcheckServer>();
         services.AddHostedService<HostLifecycleSignal>();
         services.AddHostedService<ThreadPoolStarvationMonitor>();

@@ -31,4 +31,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 8, Level = LogLevel.Warning, Message = "Hatchet worker thread-pool monitor hit an unexpected error and goes on measuring")]
     public static partial void MonitorFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 9, Message = "Hatchet dispatcher interceptor could not read a call; the call is not affected, and the status may lag behind it")]
+    public static partial void InterceptorFailed(ILogger logger, LogLevel level, Exception exception);
 }

@@ -26,6 +26,9 @@ internal sealed class HatchetWorker : IDisposable
 
     public HatchetWorkerHealth Health => this.host.Services.GetRequiredService<HatchetWorkerHealth>();
 
+    /// <summary>Gets the interceptor; resolving it puts the worker in the dispatcher connection's hands (STARTING until connected).</summary>
+    public HatchetDispatcherInterceptor Interceptor => this.host.Services.GetRequiredService<HatchetDispatcherInterceptor>();
+
     /// <summary>The host's meter factory, whose meters are this worker's and no other host's.</summary>
     public IMeterFactory MeterFactory => this.host.Services.GetRequiredService<IMeterFactory>();
 

@@ -30,7 +30,7 @@ internal static class HatchetWorkerGauges
         "hatchet.worker.slots",
         "hatchet_worker_slots",
         Unit: null,
-        "Slots available on the Hatchet worker");
+        "Slots still free on the Hatchet worker: its slots minus the task runs it holds");
 
     public static readonly HatchetWorkerGauge Actions = new(
         "hatchet.worker.actions",
@@ -51,8 +51,8 @@ internal static class HatchetWorkerGauges
 
     public static double ReadEventLoopLag(HatchetWorkerHealth health) => health.ThreadPoolLag.TotalSeconds;
 
-    /// <summary>The slots, or <see langword="null"/> when the worker has not described them, as in the TypeScript SDK.</summary>
-    public static int? ReadSlots(HatchetWorkerHealth health) => health.Description?.Slots;
+    /// <summary>The slots still free, or <see langword="null"/> when the worker has not described its slots, as in the TypeScript SDK.</summary>
+    public static int? ReadSlots(HatchetWorkerHealth health) => health.FreeSlots;
 
     /// <summary>The number of actions, or <see langword="null"/> when the worker has not described itself.</summary>
     public static int? ReadActions(HatchetWorkerHealth health) => health.Description?.Actions.Count;

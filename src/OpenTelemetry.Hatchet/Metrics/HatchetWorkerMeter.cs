@@ -33,7 +33,7 @@ internal sealed class HatchetWorkerMeter
     public HatchetWorkerMeter(IMeterFactory meterFactory, HatchetWorkerHealth health)
     {
         this.health = health;
-        var meter = meterFactory.Create(new MeterOptions(MeterName) { Version = Version });
+        var meter = CreateMeter(meterFactory);
 
         Create(meter, HatchetWorkerGauges.Status, this.ObserveStatus);
         Create(meter, HatchetWorkerGauges.ListenerHealth, this.ObserveListenerHealth);
@@ -48,6 +48,9 @@ internal sealed class HatchetWorkerMeter
 
     private static void Create(Meter meter, HatchetWorkerGauge gauge, Func<IEnumerable<Measurement<int>>> observe)
         => meter.CreateObservableGauge(gauge.InstrumentName, observe, unit: gauge.Unit, description: gauge.Description);
+
+    /// <summary>The package's meter; the factory hands every caller with the same options the same meter.</summary>
+    internal static Meter CreateMeter(IMeterFactory meterFactory) => meterFactory.Create(new MeterOptions(MeterName) { Version = Version });
 
     // The informational version is the package version, followed by "+commit" when the SDK adds the source revision.
     private static string PackageVersion(Assembly assembly)

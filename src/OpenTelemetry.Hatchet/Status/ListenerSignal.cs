@@ -20,6 +20,7 @@ internal sealed class ListenerSignal(TimeProvider time, TimeSpan connectTimeout,
     private long since;
     private long lastSuccess;
     private StatusReport? failure;
+    private bool heartbeatsOnStream;
 
     private enum State
     {
@@ -33,13 +34,21 @@ internal sealed class ListenerSignal(TimeProvider time, TimeSpan connectTimeout,
 
     public void Connecting()
     {
+        this.heartbeatsOnStream = false;
         this.state = State.Connecting;
         this.since = time.GetTimestamp();
         this.failure = null;
     }
 
-    public void Connected()
+    public void Connected() => this.Connected(heartbeatsOnStream: false);
+
+    /// <summary>
+    /// The stream is open; on the old <c>/Dispatcher/Listen</c> the engine keeps the worker's heartbeat itself
+    /// while it is, and the worker sends none, so an open stream is as good as fresh heartbeats.
+    /// </summary>
+    public void Connected(bool heartbeatsOnStream)
     {
+        this.heartbeatsOnStream = heartbeatsOnStream;
         this.state = State.Connected;
         this.since = this.lastSuccess = time.GetTimestamp();
         this.failure = null;
@@ -47,6 +56,7 @@ internal sealed class ListenerSignal(TimeProvider time, TimeSpan connectTimeout,
 
     public void Disconnected(string reason)
     {
+        this.heartbeatsOnStream = false;
         this.state = State.Connected;
         this.failure = new(HatchetWorkerStatus.Unhealthy, $"the listener lost its connection: {reason}");
     }
@@ -77,6 +87,6 @@ internal sealed class ListenerSignal(TimeProvider time, TimeSpan connectTimeout,
     {
         State.NotReported => null,
         State.Connecting => time.GetElapsedTime(this.since) < connectTimeout ? this.connecting : this.notConnected,
-        _ => this.failure ?? (time.GetElapsedTime(this.lastSuccess) < heartbeatTimeout ? this.healthy : this.stale),
+        _ => this.failure ?? (this.heartbeatsOnStream || time.GetElapsedTime(this.lastSuccess) < heartbeatTimeout ? this.healthy : this.stale),
     };
 }

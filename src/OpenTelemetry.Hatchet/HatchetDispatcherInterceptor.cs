@@ -1,0 +1,317 @@
+using Google.Protobuf;
+using Grpc.Core;
+using Grpc.Core.Interceptors;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using OpenTelemetry.Hatchet.Dispatcher;
+using OpenTelemetry.Hatchet.Metrics;
+
+namespace OpenTelemetry.Hatchet;
+
+/// <summary>
+/// Reads a Hatchet worker's health from its own gRPC client: wire a client generated from the Hatchet
+/// dispatcher's contract with it, and <see cref="HatchetWorkerHealth"/> follows the real connection
+/// (registration, listen stream, heartbeats, task runs) with no call from the worker's code.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Resolve it from dependency injection after <c>WithHatchetWorkerMetrics()</c> and wire it with
+/// <c>channel.Intercept(interceptor)</c> or <c>AddGrpcClient&lt;T&gt;(...).AddInterceptor&lt;HatchetDispatcherInterceptor&gt;()</c>.
+/// From the moment it is resolved the worker is <see cref="HatchetWorkerStatus.Starting"/> until its listen
+/// stream is connected.
+/// </para>
+/// <para>
+/// Calls are recognised by their full method name (<c>/Dispatcher/Register</c>, <c>/Dispatcher/ListenV2</c>,
+/// ...) and messages are read by field number, so any generated namespace or type names work; every other
+/// call passes through untouched. It never throws into a call, never delays or changes one, and never copies
+/// or re-serialises a message.
+/// </para>
+/// </remarks>
+public sealed class HatchetDispatcherInterceptor : Interceptor
+{
+    private readonly HatchetWorkerHealth health;
+    private readonly TaskRunInstruments? instruments;
+    private readonly ILogger logger;
+    private readonly ListenConnection connection;
+    private int faults;
+
+    internal HatchetDispatcherInterceptor(HatchetWorkerHealth health, TaskRunInstruments? instruments = null, ILogger<HatchetDispatcherInterceptor>? logger = null)
+    {
+        this.health = health;
+        this.instruments = instruments;
+        this.logger = logger ?? NullLogger<HatchetDispatcherInterceptor>.Instance;
+        this.connection = new ListenConnection(health);
+
+        // Resolved means a client is being wired with it: from now on the connection decides the status.
+        health.ReportListenerConnecting();
+    }
+
+    /// <inheritdoc/>
+    public override AsyncUnaryCall<TResponse> AsyncUnaryCall<TRequest, TResponse>(
+        TRequest request,
+        ClientInterceptorContext<TRequest, TResponse> context,
+        AsyncUnaryCallContinuation<TRequest, TResponse> continuation)
+    {
+        ArgumentNullException.ThrowIfNull(continuation);
+        var method = DispatcherMethods.Classify(context.Method);
+        if (method == DispatcherMethod.None)
+        {
+            return continuation(request, context);
+        }
+
+        this.Sending(method, request);
+        var call = continuation(request, context);
+        if (method is DispatcherMethod.Register or DispatcherMethod.Heartbeat)
+        {
+            // Watched beside the caller, on the same task: the caller's call is returned as it came.
+            _ = call.ResponseAsync.ContinueWith(
+                static (response, state) => ((UnaryWatch)state!).Completed(response),
+                new UnaryWatch(this, method, request),
+                CancellationToken.None,
+                TaskContinuationOptions.ExecuteSynchronously,
+                TaskScheduler.Default);
+        }
+
+        return call;
+    }
+
+    /// <inheritdoc/>
+    public override TResponse BlockingUnaryCall<TRequest, TResponse>(
+        TRequest request,
+        ClientInterceptorContext<TRequest, TResponse> context,
+        BlockingUnaryCallContinuation<TRequest, TResponse> continuation)
+    {
+        ArgumentNullException.ThrowIfNull(continuation);
+        var method = DispatcherMethods.Classify(context.Method);
+        if (method == DispatcherMethod.None)
+        {
+            return continuation(request, context);
+        }
+
+        this.Sending(method, request);
+        TResponse response;
+        try
+        {
+            response = continuation(request, context);
+        }
+        catch (Exception exception)
+        {
+            this.Completed(method, request, exception);
+            throw;
+        }
+
+        this.Completed(method, request, failure: null);
+        return response;
+    }
+
+    /// <inheritdoc/>
+    public override AsyncServerStreamingCall<TResponse> AsyncServerStreamingCall<TRequest, TResponse>(
+        TRequest request,
+        ClientInterceptorContext<TRequest, TResponse> context,
+        AsyncServerStreamingCallContinuation<TRequest, TResponse> continuation)
+    {
+        ArgumentNullException.ThrowIfNull(continuation);
+        var method = DispatcherMethods.Classify(context.Method);
+        if (method is not (DispatcherMethod.ListenV2 or DispatcherMethod.Listen))
+        {
+            return continuation(request, context);
+        }
+
+        // The old Listen carries the worker's heartbeats itself; ListenV2 leaves them to /Dispatcher/Heartbeat.
+        var listen = this.connection.Opening(carriesHeartbeats: method == DispatcherMethod.Listen);
+        AsyncServerStreamingCall<TResponse> call;
+        try
+        {
+            call = continuation(request, context);
+        }
+        catch (Exception exception)
+        {
+            new ListenObserver(this, this.connection, listen, static () => Grpc.Core.Status.DefaultSuccess).Failed(exception);
+            throw;
+        }
+
+        var observer = new ListenObserver(this, this.connection, listen, call.GetStatus);
+        if (listen.CarriesHeartbeats)
+        {
+            // Only the old Listen may count its headers as connected (see ListenConnection).
+            _ = call.ResponseHeadersAsync.ContinueWith(
+                static (headers, state) => ((ListenObserver)state!).HeadersArrived(headers),
+                observer,
+                CancellationToken.None,
+                TaskContinuationOptions.ExecuteSynchronously,
+                TaskScheduler.Default);
+        }
+
+        return new AsyncServerStreamingCall<TResponse>(
+            new ObservedListenStream<TResponse>(call.ResponseStream, observer),
+            call.ResponseHeadersAsync,
+            call.GetStatus,
+            call.GetTrailers,
+            () =>
+            {
+                observer.Disposed();
+                call.Dispose();
+            });
+    }
+
+    /// <summary>How a failed call is named in a reason: its gRPC status as the protocol spells it, and its detail.</summary>
+    internal static string Describe(Exception exception) => exception switch
+    {
+        RpcException rpc => string.IsNullOrEmpty(rpc.Status.Detail) ? StatusName(rpc.StatusCode) : $"{StatusName(rpc.StatusCode)}: {rpc.Status.Detail}",
+        OperationCanceledException => "CANCELLED",
+        _ => $"{exception.GetType().Name}: {exception.Message}",
+    };
+
+    /// <summary>A message received on the listen stream: an assigned or cancelled task run.</summary>
+    internal void Assigned(object? message)
+    {
+        if (message is not IMessage action)
+        {
+            return;
+        }
+
+        var (type, id, name) = DispatcherMessages.Assignment(action);
+        if (string.IsNullOrEmpty(id))
+        {
+            return;
+        }
+
+        switch (type)
+        {
+            case DispatcherMessages.StartStepRun or DispatcherMessages.StartBatch:
+                this.health.TaskRuns.Assigned(id, name ?? string.Empty, this.instruments);
+                break;
+            case DispatcherMessages.CancelStepRun:
+                // The worker may send nothing more about a cancelled run; the engine has taken its slot back.
+                this.health.TaskRuns.Ended(id, TaskRunOutcome.Cancelled, this.instruments);
+                break;
+        }
+    }
+
+    /// <summary>Something here went wrong: logged, never thrown into the caller's call.</summary>
+    internal void Fault(Exception exception)
+    {
+        var level = Interlocked.Increment(ref this.faults) == 1 ? LogLevel.Warning : LogLevel.Debug;
+        Log.InterceptorFailed(this.logger, level, exception);
+    }
+
+    // FAILED_PRECONDITION, not FailedPrecondition: the form operators know from the engine's logs.
+    private static string StatusName(StatusCode code)
+    {
+        var name = code.ToString();
+        var builder = new System.Text.StringBuilder(name.Length + 4);
+        for (var index = 0; index < name.Length; index++)
+        {
+            if (index > 0 && char.IsUpper(name[index]))
+            {
+                builder.Append('_');
+            }
+
+            builder.Append(char.ToUpperInvariant(name[index]));
+        }
+
+        return builder.ToString();
+    }
+
+    private void Sending(DispatcherMethod method, object? request)
+    {
+        try
+        {
+            if (request is not IMessage message)
+            {
+                return;
+            }
+
+            switch (method)
+            {
+                case DispatcherMethod.SendStepActionEvent:
+                    var (type, id) = DispatcherMessages.StepEvent(message);
+                    this.TaskRunEvent(type, id);
+                    break;
+                case DispatcherMethod.SendBatchActionEvent:
+                    var batchType = DispatcherMessages.BatchEventType(message);
+                    foreach (var item in DispatcherMessages.BatchItems(message))
+                    {
+                        this.TaskRunEvent(batchType, DispatcherMessages.BatchItemTaskRunId(item));
+                    }
+
+                    break;
+                case DispatcherMethod.ReleaseSlot:
+                    if (DispatcherMessages.ReleasedTaskRunId(message) is { Length: > 0 } released)
+                    {
+                        this.health.TaskRuns.SlotReleased(released);
+                    }
+
+                    break;
+                case DispatcherMethod.Unsubscribe:
+                    this.health.ReportShuttingDown();
+                    break;
+            }
+        }
+        catch (Exception exception)
+        {
+            this.Fault(exception);
+        }
+    }
+
+    private void TaskRunEvent(int type, string? id)
+    {
+        if (string.IsNullOrEmpty(id))
+        {
+            return;
+        }
+
+        var runs = this.health.TaskRuns;
+        switch (type)
+        {
+            case DispatcherMessages.Started:
+                runs.Started(id, this.instruments);
+                break;
+            case DispatcherMessages.Completed:
+                runs.Ended(id, TaskRunOutcome.Completed, this.instruments);
+                break;
+            case DispatcherMessages.Failed:
+                runs.Ended(id, TaskRunOutcome.Failed, this.instruments);
+                break;
+            case DispatcherMessages.Cancelled:
+                runs.Ended(id, TaskRunOutcome.Cancelled, this.instruments);
+                break;
+        }
+    }
+
+    private void Completed(DispatcherMethod method, object? request, Exception? failure)
+    {
+        try
+        {
+            switch (method)
+            {
+                case DispatcherMethod.Register when failure is null && request is IMessage register:
+                    if (DispatcherMessages.Describe(register) is { } description)
+                    {
+                        this.health.Describe(description);
+                    }
+
+                    break;
+                case DispatcherMethod.Heartbeat when failure is null:
+                    this.connection.HeartbeatSucceeded();
+                    break;
+                case DispatcherMethod.Heartbeat:
+                    this.connection.HeartbeatFailed(Describe(failure!));
+                    break;
+            }
+        }
+        catch (Exception exception)
+        {
+            this.Fault(exception);
+        }
+    }
+
+    /// <summary>A unary call whose outcome matters: what was sent, to read once the answer is in.</summary>
+    private sealed class UnaryWatch(HatchetDispatcherInterceptor owner, DispatcherMethod method, object? request)
+    {
+        public void Completed(Task response) => owner.Completed(
+            method,
+            request,
+            response.IsCompletedSuccessfully ? null : response.Exception?.InnerException ?? new OperationCanceledException());
+    }
+}
