@@ -36,7 +36,14 @@ internal static class NativeExample
             throw new InvalidOperationException($"The native publish failed:\n{result.Output}");
         }
 
-        return new Published(Path.Combine(output, "WorkerService"), result.Output);
+        // A publish that was cut short (a killed compiler) can end without its executable: say so with its output.
+        var executable = Path.Combine(output, "WorkerService");
+        if (!File.Exists(executable))
+        {
+            throw new InvalidOperationException($"The native publish wrote no executable at {executable}:\n{result.Output}");
+        }
+
+        return new Published(executable, result.Output);
     }
 
     internal sealed record Published(string Executable, string PublishOutput);
