@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Net;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -222,6 +223,45 @@ public sealed class OtlpExportTests
         await host.StopAsync(TestContext.Current.CancellationToken);
 
         export.ServiceName.Should().Be("application-service");
+    }
+
+    [Fact]
+    public async Task Export_timeout_variable_drops_a_collection_that_outlasts_it()
+    {
+        // The SDK's periodic reader gives up on a collection whose observable callbacks use up
+        // OTEL_METRIC_EXPORT_TIMEOUT, and exports nothing for it; with the 30 s default these slow callbacks
+        // would be exported every time.
+        await using var receiver = await OtlpReceiver.StartAsync();
+        using var slowMeter = new Meter($"OpenTelemetry.Hatchet.Tests.SlowGauge.{Guid.NewGuid():N}");
+        var slow = true;
+        var collections = 0;
+        slowMeter.CreateObservableGauge("test.slow_gauge", () =>
+        {
+            Interlocked.Increment(ref collections);
+            if (Volatile.Read(ref slow))
+            {
+                Thread.Sleep(400);
+            }
+
+            return 1;
+        });
+        await using var worker = await WorkerHost.StartAsync(
+            FastExport(new() { [OtlpVariables.ExportTimeout] = "200" }),
+            options =>
+            {
+                options.OtlpEnabled = true;
+                options.OtlpEndpoint = receiver.HttpMetricsEndpoint;
+                options.OtlpProtocol = OtlpExportProtocol.HttpProtobuf;
+            },
+            services => services.ConfigureOpenTelemetryMeterProvider(metrics => metrics.AddMeter(slowMeter.Name)));
+
+        // Each collection exports (or not) before the next begins, so by the third a reader that ignored
+        // the timeout would have delivered two.
+        await Eventually.Until(() => Volatile.Read(ref collections) >= 3, "three slow collections");
+        receiver.Exports.Should().BeEmpty("every collection took 400 ms, past OTEL_METRIC_EXPORT_TIMEOUT=200");
+
+        Volatile.Write(ref slow, false);
+        await receiver.WaitForAsync(Healthy, "an export once a collection fits in the timeout");
     }
 
     private static bool Healthy(ReceivedExport export) => export.GaugeValue(StatusGauge) == 1;

@@ -14,4 +14,7 @@ internal static class OtlpVariables
 
     // Read by the SDK's periodic reader; the default of 60 s would make every test wait a minute.
     public const string ExportInterval = "OTEL_METRIC_EXPORT_INTERVAL";
+
+    // Read by the same reader: how long one collection and its export may take.
+    public const string ExportTimeout = "OTEL_METRIC_EXPORT_TIMEOUT";
 }

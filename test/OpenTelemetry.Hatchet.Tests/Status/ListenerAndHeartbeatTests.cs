@@ -179,6 +179,28 @@ public sealed class ListenerAndHeartbeatTests
     }
 
     [Fact]
+    public void Lost_listener_reported_without_a_reason_says_none_was_given()
+    {
+        var worker = new ClockedHealth();
+        worker.Health.ReportListenerConnected();
+
+        worker.Health.ReportListenerDisconnected();
+
+        worker.Reason.Should().Be("the listener lost its connection: no reason given");
+    }
+
+    [Fact]
+    public void Failed_heartbeat_reported_without_a_reason_says_none_was_given()
+    {
+        var worker = new ClockedHealth();
+        worker.Health.ReportListenerConnected();
+
+        worker.Health.ReportHeartbeatFailed();
+
+        worker.Reason.Should().Be("the last heartbeat failed: no reason given");
+    }
+
+    [Fact]
     public void Shutting_down_worker_is_unhealthy_whatever_its_heartbeats()
     {
         var worker = new ClockedHealth();
