@@ -12,7 +12,7 @@
 #   MUTATION_CONCURRENCY  parallel test sessions (default 1: the machine is shared)
 #   MUTATION_OUTPUT       where reports go (default artifacts/mutation/<time>)
 #
-# Runs at nice 19. Prints Stryker's per-file table; the JSON and HTML reports are in the output folder.
+# Runs at nice 19. Prints a character per mutant as it is tested (. killed, S survived, T timeout), then Stryker's per-file table; the JSON and HTML reports are in the output folder.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -35,8 +35,9 @@ for path in "$@"; do
   fi
 done
 
-# Tests that need Prometheus, the example process, a starved pool or a thousand sockets take seconds each,
-# and every mutant runs every selected test (Stryker's MTP runner has no per-test coverage yet).
+# Tests that need Prometheus, the example process, a starved pool or a thousand sockets take seconds each.
+# Stryker captures per-test coverage first and runs each mutant against the selected tests that reach it;
+# a test that starts a host reaches most of the package, so one slow test would slow nearly every mutant.
 default_tests='FullyQualifiedName!~.Prometheus.&FullyQualifiedName!~.Leaks.&FullyQualifiedName!~.Hostile.&FullyQualifiedName!~.Faults.&FullyQualifiedName!~ExampleWorker&FullyQualifiedName!~ThreadPoolStarvationTests&FullyQualifiedName!~PackageTests'
 tests="${MUTATION_TESTS:-$default_tests}"
 output="${MUTATION_OUTPUT:-$PWD/artifacts/mutation/$(date -u +%Y%m%dT%H%M%SZ)}"
@@ -49,7 +50,7 @@ nice -n 19 dotnet stryker \
   --project OpenTelemetry.Hatchet.csproj \
   --concurrency "${MUTATION_CONCURRENCY:-1}" \
   --test-case-filter "$tests" \
-  --reporter cleartext --reporter json --reporter html \
+  --reporter dots --reporter cleartext --reporter json --reporter html \
   --output "$output" \
   "${mutate[@]}"
 echo "Mutation run took $(($(date +%s) - start)) s; reports in $output/reports"
