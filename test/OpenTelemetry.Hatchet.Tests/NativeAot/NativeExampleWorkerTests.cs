@@ -34,18 +34,21 @@ public sealed class NativeExampleWorkerTests
     }
 
     [Fact]
-    public async Task Native_worker_answers_503_unhealthy_while_stopping_and_exits_within_5_seconds_of_SIGTERM()
+    public async Task Native_worker_turns_unhealthy_when_stopping_never_answers_200_again_and_exits_within_5_seconds_of_SIGTERM()
     {
         var published = await NativeExample.GetAsync();
         var port = FreeTcpPort.Next();
         using var worker = ExampleWorkerProcess.Start(ExampleWorkerProcess.HealthcheckOn(port), published.Executable);
         await worker.WaitUntilHealthyAsync(port);
 
-        // A dedicated thread probes as fast as it can across the stop, which takes milliseconds, until the port closes.
+        // A dedicated thread probes as fast as it can across the stop until the port closes. It has been
+        // answered once before the signal, so it is running when the stop begins.
         var answers = new List<string>();
-        var signalled = new ManualResetEventSlim();
-        var prober = new Thread(() => ProbeUntilClosed(port, answers, signalled)) { IsBackground = true };
+        using var signalled = new ManualResetEventSlim();
+        using var probing = new ManualResetEventSlim();
+        var prober = new Thread(() => ProbeUntilClosed(port, answers, probing, signalled)) { IsBackground = true };
         prober.Start();
+        probing.Wait(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken).Should().BeTrue("the prober should be answered while the worker runs");
         var clock = Stopwatch.StartNew();
         worker.Signal("TERM");
         signalled.Set();
@@ -55,9 +58,15 @@ public sealed class NativeExampleWorkerTests
         exited.Should().BeTrue($"the worker should exit within 5 s of SIGTERM; output:\n{worker.Output}");
         clock.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(5));
         worker.ExitCode.Should().Be(0);
+        worker.Output.Should().Contain("Hatchet worker status changed from Healthy to Unhealthy: the host is stopping");
+
+        // The native worker stops in a few milliseconds, so under load the prober may find the port already
+        // closed; the 503 a stopping worker answers is pinned without that race by LifecycleTests. What the
+        // prober did see after the signal must never be healthy, and only 503 UNHEALTHY if answered at all.
         var afterSignal = answers.SkipWhile(answer => answer.StartsWith("200", StringComparison.Ordinal)).ToList();
-        afterSignal.Should().Contain("503 {\"status\":\"UNHEALTHY\"}", $"a stopping worker answers 503; answers: {string.Join(", ", answers.Distinct())}");
-        afterSignal.Should().NotContain(answer => answer.StartsWith("200", StringComparison.Ordinal), "once stopping, never healthy again");
+        afterSignal.Where(answer => !IsRefusedOrReset(answer)).Should().OnlyContain(
+            answer => answer == "503 {\"status\":\"UNHEALTHY\"}",
+            $"a stopping worker answers 503 UNHEALTHY or not at all; answers: {string.Join(", ", answers.Distinct())}");
     }
 
     [Fact]
@@ -75,13 +84,16 @@ public sealed class NativeExampleWorkerTests
         worker.Output.Should().Contain($"{HatchetVariables.Port}='abc' is not a port");
     }
 
+    private static bool IsRefusedOrReset(string answer)
+        => answer is nameof(SocketError.ConnectionRefused) or nameof(SocketError.ConnectionReset) or "empty ";
+
     // Blocking sockets on a thread of its own: the stop lasts a few milliseconds, too short for awaits to see.
-    private static void ProbeUntilClosed(int port, List<string> answers, ManualResetEventSlim signalled)
+    private static void ProbeUntilClosed(int port, List<string> answers, ManualResetEventSlim probing, ManualResetEventSlim signalled)
     {
         var request = Encoding.ASCII.GetBytes("GET /health HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
         var buffer = new byte[4096];
         var deadline = Stopwatch.StartNew();
-        while (deadline.Elapsed < TimeSpan.FromSeconds(10))
+        while (deadline.Elapsed < TimeSpan.FromSeconds(20))
         {
             try
             {
@@ -108,6 +120,8 @@ public sealed class NativeExampleWorkerTests
             {
                 answers.Add(exception.SocketErrorCode.ToString());
             }
+
+            probing.Set();
         }
     }
 }

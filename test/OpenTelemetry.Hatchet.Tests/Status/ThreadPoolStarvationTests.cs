@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Net.Sockets;
+using Microsoft.Extensions.Logging.Abstractions;
+using OpenTelemetry.Hatchet.Status;
 using OpenTelemetry.Hatchet.Tests.Infrastructure;
 
 namespace OpenTelemetry.Hatchet.Tests.Status;
@@ -47,6 +49,36 @@ public sealed class ThreadPoolStarvationTests
         recovered.Should().StartWith("HTTP/1.1 200");
         Probe(worker.Port, "/livez").Should().StartWith("HTTP/1.1 200");
         worker.Logs.Lines.Should().Contain(line => line.Message.EndsWith("has waited 1 s or more (thread-pool starvation)", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Monitor_stops_at_once_while_the_pool_is_still_starved()
+    {
+        var health = new HatchetWorkerHealth();
+        using var monitor = new ThreadPoolStarvationMonitor(health, NullLogger<ThreadPoolStarvationMonitor>.Instance);
+        await monitor.StartAsync(TestContext.Current.CancellationToken);
+        using var release = new ManualResetEventSlim();
+        for (var i = 0; i < BlockingWorkItems; i++)
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(static gate => gate.Wait(TimeSpan.FromSeconds(60)), release, preferLocal: false);
+        }
+
+        // A host stopping a starved worker must not wait for the pool: the monitor's probe is still queued.
+        bool starvationSeen, stoppedInTime;
+        try
+        {
+            starvationSeen = SpinWait.SpinUntil(() => health.ThreadPoolLag >= TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(15));
+            var stopping = new Thread(() => monitor.StopAsync(CancellationToken.None).GetAwaiter().GetResult());
+            stopping.Start();
+            stoppedInTime = stopping.Join(TimeSpan.FromSeconds(3));
+        }
+        finally
+        {
+            release.Set();
+        }
+
+        starvationSeen.Should().BeTrue("the probe waited behind the blocking work items");
+        stoppedInTime.Should().BeTrue("stopping must not wait for a probe the starved pool has not run");
     }
 
     private static string Probe(int port, string path) => RawHttp.Exchange(port, RawHttp.Get(path), ProbeTimeout);
