@@ -42,15 +42,11 @@ public sealed class StarvedWorkerPrometheusTests
             vector => vector.Samples.Count == 2,
             "both jobs to have scraped the healthy worker",
             TimeSpan.FromSeconds(30));
-        using var release = new ManualResetEventSlim();
 
         // From here until the release the test blocks instead of awaiting: awaiting needs the pool it starves.
         var started = DateTimeOffset.UtcNow;
         var clock = Stopwatch.StartNew();
-        for (var i = 0; i < BlockingWorkItems; i++)
-        {
-            ThreadPool.UnsafeQueueUserWorkItem(static gate => gate.Wait(TimeSpan.FromSeconds(150)), release, preferLocal: false);
-        }
+        using var starvation = PoolStarvation.Start(BlockingWorkItems, TimeSpan.FromSeconds(150));
 
         PrometheusServer.Vector firing;
         try
@@ -59,7 +55,7 @@ public sealed class StarvedWorkerPrometheusTests
         }
         finally
         {
-            release.Set();
+            starvation.Release();
         }
 
         var released = DateTimeOffset.UtcNow;

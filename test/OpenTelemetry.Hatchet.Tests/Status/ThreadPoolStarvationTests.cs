@@ -21,13 +21,9 @@ public sealed class ThreadPoolStarvationTests
     public async Task Starved_thread_pool_is_answered_unhealthy_and_recovery_healthy()
     {
         await using var worker = await WorkerHost.StartAsync(new Dictionary<string, string?> { [HatchetVariables.EventLoopBlockThreshold] = "1s" });
-        using var release = new ManualResetEventSlim();
 
         // From here on the test blocks instead of awaiting: awaiting needs the pool it starves.
-        for (var i = 0; i < BlockingWorkItems; i++)
-        {
-            ThreadPool.UnsafeQueueUserWorkItem(static gate => gate.Wait(TimeSpan.FromSeconds(60)), release, preferLocal: false);
-        }
+        using var starvation = PoolStarvation.Start(BlockingWorkItems);
 
         string starvedHealth, starvedLivez, starvedReady;
         try
@@ -38,7 +34,7 @@ public sealed class ThreadPoolStarvationTests
         }
         finally
         {
-            release.Set();
+            starvation.Release();
         }
 
         var recovered = PollUntil(worker.Port, "/health", answer => answer.Contains("\"HEALTHY\"", StringComparison.Ordinal));
@@ -57,11 +53,7 @@ public sealed class ThreadPoolStarvationTests
         var health = new HatchetWorkerHealth();
         using var monitor = new ThreadPoolStarvationMonitor(health, NullLogger<ThreadPoolStarvationMonitor>.Instance);
         await monitor.StartAsync(TestContext.Current.CancellationToken);
-        using var release = new ManualResetEventSlim();
-        for (var i = 0; i < BlockingWorkItems; i++)
-        {
-            ThreadPool.UnsafeQueueUserWorkItem(static gate => gate.Wait(TimeSpan.FromSeconds(60)), release, preferLocal: false);
-        }
+        using var starvation = PoolStarvation.Start(BlockingWorkItems);
 
         // A host stopping a starved worker must not wait for the pool: the monitor's probe is still queued.
         bool starvationSeen, stoppedInTime;
@@ -74,7 +66,7 @@ public sealed class ThreadPoolStarvationTests
         }
         finally
         {
-            release.Set();
+            starvation.Release();
         }
 
         starvationSeen.Should().BeTrue("the probe waited behind the blocking work items");
