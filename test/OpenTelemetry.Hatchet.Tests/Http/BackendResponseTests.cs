@@ -26,10 +26,12 @@ public sealed class BackendResponseTests
         Read(Head + "\r\nup 1\nup 2\n").Body.Should().Be("up 1\nup 2\n");
     }
 
-    [Fact]
-    public void Bytes_after_the_content_length_are_not_body()
+    [Theory]
+    [InlineData("4", "up 1")]
+    [InlineData("0", "")]
+    public void Bytes_after_the_content_length_are_not_body(string contentLength, string body)
     {
-        Read(Head + "Content-Length: 4\r\n\r\nup 1\ntrailing").Body.Should().Be("up 1");
+        Read(Head + $"Content-Length: {contentLength}\r\n\r\nup 1\ntrailing").Body.Should().Be(body);
     }
 
     [Fact]
@@ -50,10 +52,12 @@ public sealed class BackendResponseTests
         Read(Head + $"Content-Length: {value}\r\n\r\nup 1\n").Ok.Should().BeFalse();
     }
 
-    [Fact]
-    public void Two_different_content_lengths_are_refused()
+    [Theory]
+    [InlineData("2", "5")]
+    [InlineData("0", "5")]
+    public void Two_different_content_lengths_are_refused(string first, string second)
     {
-        Read(Head + "Content-Length: 2\r\nContent-Length: 5\r\n\r\nup 1\n").Ok.Should().BeFalse();
+        Read(Head + $"Content-Length: {first}\r\nContent-Length: {second}\r\n\r\nup 1\n").Ok.Should().BeFalse();
     }
 
     [Theory]

@@ -32,6 +32,8 @@ public sealed class RequestHeadParserTests
     [InlineData("http://worker:8001/readyz", nameof(HealthcheckPath.Readyz))]
     [InlineData("HTTPS://[::1]:8001/metrics?name[]=up", nameof(HealthcheckPath.Metrics))]
     [InlineData("http://worker:8001?x=/health", nameof(HealthcheckPath.Unknown))]
+    [InlineData("http://worker:8001", nameof(HealthcheckPath.Unknown))]
+    [InlineData("http:///health", nameof(HealthcheckPath.Health))]
     [InlineData("/Health", nameof(HealthcheckPath.Unknown))]
     [InlineData("/health/", nameof(HealthcheckPath.Unknown))]
     [InlineData("*", nameof(HealthcheckPath.Unknown))]
@@ -46,6 +48,7 @@ public sealed class RequestHeadParserTests
     [InlineData("X-!#$%&'*+.^_`|~9 /health HTTP/1.1\r\nHost: w\r\n\r\n")]
     [InlineData("GET /a/b;c=d/~e_f-g.h!$&'()*+,=:@?q=/?%aF HTTP/1.1\r\nHost: w\r\n\r\n")]
     [InlineData("GET /health HTTP/1.0\r\n\r\n")]
+    [InlineData("POST /health HTTP/1.1\r\nHost: w\r\nTransfer-Encoding: gzip, chunked;x=1\r\n\r\n")]
     [InlineData("GET /health HTTP/1.1\r\nHost: w\r\nX-Empty:\r\nX-Tab:\tvalue\twith\ttabs\t\r\nX-Obs-Text: caf\u00e9 \u00ff\r\n\r\n")]
     public void Request_the_rfc_allows_is_read(string request)
     {
@@ -100,6 +103,7 @@ public sealed class RequestHeadParserTests
     [InlineData("GET /health\rx HTTP/1.1")]
     [InlineData("G(T /health HTTP/1.1")]
     [InlineData("GET /health HTTP/1.1\rX")]
+    [InlineData("GET /health HTTP/2\rX")]
     public void Request_line_the_rfc_forbids_is_refused_400(string requestLine)
     {
         Parse(requestLine + "\r\nHost: w\r\n\r\n").Should().Be(HttpParse.BadRequest);
@@ -114,6 +118,21 @@ public sealed class RequestHeadParserTests
     public void Other_major_version_is_refused_505(string requestLine)
     {
         Parse(requestLine + "\r\nHost: w\r\n\r\n").Should().Be(HttpParse.VersionNotSupported);
+    }
+
+    [Fact]
+    public void Other_major_version_ended_by_a_bare_line_feed_is_refused_400()
+    {
+        Parse("GET /health HTTP/2\nHost: w\r\n\r\n").Should().Be(HttpParse.BadRequest);
+    }
+
+    [Theory]
+    [InlineData("PRI * HTTP/2.0")]
+    [InlineData("PRI * HTTP/2.0\r")]
+    [InlineData("GET /health HTTP/3")]
+    public void Other_major_version_is_incomplete_until_its_request_line_ends(string arrived)
+    {
+        Parse(arrived).Should().Be(HttpParse.Incomplete);
     }
 
     [Fact]

@@ -19,10 +19,21 @@ public sealed class ExpositionFormatTests
     [InlineData("application/openmetrics-text;q=abc", false)]
     [InlineData("application/openmetrics-text;q=0", false)]
     [InlineData("text/plain;version=0.0.4;q=0.5,application/openmetrics-text;q=0.6", true)]
+    [InlineData("application/openmetrics-text;q=2,text/plain;q=0.5", false)]
+    [InlineData("application/openmetrics-text;q=,text/plain;q=0.5", false)]
+    [InlineData("text/plain;version=0.0.4,application/openmetrics-text;q=0.5", false)]
     [InlineData("", false)]
     [InlineData("*/*", false)]
     public void Accept_header_chooses_the_format_the_exporter_answers_with(string accept, bool openMetrics)
         => ExpositionFormats.Negotiate(Encoding.ASCII.GetBytes(accept)).Should().Be(openMetrics ? ExpositionFormat.OpenMetrics : ExpositionFormat.PrometheusText);
+
+    [Theory]
+    [InlineData("application/openmetrics-text; version=1.0.0; charset=utf-8; escaping=underscores", true)]
+    [InlineData("Application/OpenMetrics-Text", true)]
+    [InlineData("text/plain; version=0.0.4; charset=utf-8", false)]
+    [InlineData("", false)]
+    public void Exporters_content_type_names_the_format_of_its_answer(string contentType, bool openMetrics)
+        => ExpositionFormats.OfContentType(Encoding.ASCII.GetBytes(contentType)).Should().Be(openMetrics ? ExpositionFormat.OpenMetrics : ExpositionFormat.PrometheusText);
 
     [Fact]
     public void Any_bytes_choose_one_of_the_two_formats_and_an_openmetrics_choice_names_openmetrics()
@@ -59,6 +70,7 @@ public sealed class ExpositionFormatTests
     [InlineData("0.2", 100)]
     [InlineData("120", 10000)]
     [InlineData("-3", 4000)]
+    [InlineData("0", 4000)]
     [InlineData("NaN", 4000)]
     [InlineData("5s", 4000)]
     public void Scrapers_timeout_gives_the_scrape_a_deadline_well_inside_it(string header, int expectedMilliseconds)
