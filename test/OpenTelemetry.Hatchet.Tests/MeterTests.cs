@@ -28,6 +28,24 @@ public sealed class MeterTests
     }
 
     [Fact]
+    public async Task Meter_itself_publishes_every_hatchet_gauge()
+    {
+        // Through an exporter that is not the healthcheck port: /metrics would also fill in a family the meter left out.
+        var exported = new List<Metric>();
+        await using var worker = await WorkerHost.StartAsync(
+            new Dictionary<string, string?> { [HatchetVariables.Enabled] = "false" },
+            services: services => services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddInMemoryExporter(exported)));
+        worker.Health.Describe(new HatchetWorkerDescription { Name = "worker", Slots = 4, Actions = ["a:b"] });
+        worker.Health.ReportListenerConnected();
+
+        worker.Host.Services.GetRequiredService<MeterProvider>().ForceFlush();
+
+        exported.Where(metric => metric.MeterName == "OpenTelemetry.Hatchet" && metric.Name.StartsWith("hatchet.worker.", StringComparison.Ordinal))
+            .Select(metric => metric.Name)
+            .Should().BeEquivalentTo("hatchet.worker.status", "hatchet.worker.listener_health", "hatchet.worker.event_loop_lag", "hatchet.worker.slots", "hatchet.worker.actions");
+    }
+
+    [Fact]
     public async Task Lag_gauge_publishes_the_thread_pool_lag_in_seconds()
     {
         var exported = new List<Metric>();

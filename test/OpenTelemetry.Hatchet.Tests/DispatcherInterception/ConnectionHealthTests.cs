@@ -78,6 +78,21 @@ public sealed class ConnectionHealthTests
     }
 
     [Fact]
+    public async Task Stream_the_dispatcher_ends_makes_the_worker_unhealthy_saying_so()
+    {
+        await using var worker = await InterceptedWorker.StartHealthyAsync();
+        worker.Dispatcher.RefuseListen = true;
+
+        worker.Dispatcher.EndStreams();
+        var ended = await worker.WaitForAsync("/health", HttpStatusCode.ServiceUnavailable, "UNHEALTHY");
+
+        ended.Body.Should().Be("""{"status":"UNHEALTHY"}""");
+        await Eventually.Until(
+            () => worker.Host.Logs.Lines.Any(line => line.Message.Contains("lost its connection: the dispatcher ended the listen stream", StringComparison.Ordinal)),
+            "the change to UNHEALTHY to be logged naming the ended stream");
+    }
+
+    [Fact]
     public async Task Refused_reconnects_never_look_connected_even_for_a_moment()
     {
         await using var worker = await InterceptedWorker.StartHealthyAsync();

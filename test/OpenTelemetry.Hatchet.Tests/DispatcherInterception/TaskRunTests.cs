@@ -72,6 +72,22 @@ public sealed class TaskRunTests
     }
 
     [Fact]
+    public async Task Run_the_worker_reports_cancelled_ends_and_gives_its_slot_back()
+    {
+        await using var worker = await InterceptedWorker.StartHealthyAsync();
+        worker.Dispatcher.Assign(TestDispatcher.StartStepRun("run-1"));
+        await Eventually.Until(() => worker.Health.TaskRuns.Count == 1, "the run assigned");
+        await worker.Worker.SendAsync("run-1", StepActionEventType.StepEventTypeStarted);
+
+        await worker.Worker.SendAsync("run-1", StepActionEventType.StepEventTypeCancelled);
+
+        worker.Health.TaskRuns.Count.Should().Be(0);
+        worker.Health.FreeSlots.Should().Be(10);
+        var scrape = (await Eventually.Until(() => worker.Client.GetAsync("/metrics"), reply => reply.Body.Contains("outcome=\"cancelled\"", StringComparison.Ordinal), "the cancelled run in a scrape")).Body;
+        Sum(scrape, "hatchet_task_run_ended_total", "outcome=\"cancelled\"").Should().Be(1);
+    }
+
+    [Fact]
     public async Task Free_slots_never_go_below_zero()
     {
         await using var worker = await InterceptedWorker.StartAsync();

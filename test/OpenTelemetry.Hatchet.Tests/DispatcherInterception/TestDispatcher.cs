@@ -83,6 +83,15 @@ internal sealed class TestDispatcher : IAsyncDisposable
         }
     }
 
+    /// <summary>Ends every open listen stream with OK, as an engine does when it lets a worker go.</summary>
+    public void EndStreams()
+    {
+        foreach (var stream in this.streams.Keys)
+        {
+            stream.Writer.TryComplete();
+        }
+    }
+
     /// <summary>Hands a task run to the worker on every open listen stream.</summary>
     public void Assign(AssignedAction action)
     {

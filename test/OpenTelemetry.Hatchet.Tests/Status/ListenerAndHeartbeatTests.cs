@@ -234,4 +234,32 @@ public sealed class ListenerAndHeartbeatTests
         worker.Status.Should().Be(HatchetWorkerStatus.Unhealthy);
         worker.Logs.Lines.Should().NotContain(line => line.Message.Contains("to Unhealthy", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void Heartbeats_after_a_lost_old_listen_stream_are_held_to_the_heartbeat_timeout()
+    {
+        var worker = new ClockedHealth();
+        worker.Health.ReportListenerConnected(streamCarriesHeartbeats: true);
+        worker.Health.ReportListenerDisconnected("the stream ended");
+
+        worker.Health.ReportHeartbeatSucceeded();
+        worker.Advance(10);
+
+        worker.Status.Should().Be(HatchetWorkerStatus.Unhealthy, "the lost stream no longer carries the heartbeat");
+        worker.Reason.Should().Contain("no heartbeat has succeeded for 10 s");
+    }
+
+    [Fact]
+    public void Heartbeats_after_reconnecting_from_an_old_listen_stream_are_held_to_the_heartbeat_timeout()
+    {
+        var worker = new ClockedHealth();
+        worker.Health.ReportListenerConnected(streamCarriesHeartbeats: true);
+        worker.Health.ReportListenerConnecting();
+
+        worker.Health.ReportHeartbeatSucceeded();
+        worker.Advance(10);
+
+        worker.Status.Should().Be(HatchetWorkerStatus.Unhealthy, "the stream being reconnected carries no heartbeat");
+        worker.Reason.Should().Contain("no heartbeat has succeeded for 10 s");
+    }
 }

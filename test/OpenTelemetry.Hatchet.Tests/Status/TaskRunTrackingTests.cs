@@ -72,4 +72,30 @@ public sealed class TaskRunTrackingTests
 
         worker.Reason.Should().Contain("to start", "the third rule is named before the stale heartbeat of the fifth");
     }
+
+    [Fact]
+    public void Run_that_ended_before_it_started_no_longer_counts_as_waiting()
+    {
+        var worker = new ClockedHealth(options => options.ThreadPoolLagThreshold = TimeSpan.FromSeconds(5));
+        worker.Health.TaskRuns.Assigned("run-1", "a", instruments: null);
+
+        worker.Health.TaskRuns.Ended("run-1", "cancelled", instruments: null);
+        worker.Advance(60);
+
+        worker.Health.TaskRuns.BlockedFor.Should().BeNull();
+        worker.Status.Should().Be(HatchetWorkerStatus.Healthy);
+    }
+
+    [Fact]
+    public void Run_that_gave_its_slot_back_and_then_ended_frees_one_slot_only()
+    {
+        var runs = new TaskRuns(new Microsoft.Extensions.Time.Testing.FakeTimeProvider());
+        runs.Assigned("run-1", "a", instruments: null);
+        runs.Assigned("run-2", "a", instruments: null);
+
+        runs.SlotReleased("run-1");
+        runs.Ended("run-1", "completed", instruments: null);
+
+        runs.HoldingSlots.Should().Be(1, "run-2 still holds its slot");
+    }
 }
