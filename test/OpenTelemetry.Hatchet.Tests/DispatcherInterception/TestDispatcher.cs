@@ -59,7 +59,10 @@ internal sealed class TestDispatcher : IAsyncDisposable
     private int listenCalls;
     private int heartbeatsAccepted;
 
-    public static async Task<TestDispatcher> StartAsync()
+    /// <summary>Starts the dispatcher on a free loopback port.</summary>
+    /// <param name="services">Adds the services that <paramref name="map"/> needs.</param>
+    /// <param name="map">Serves further engine services on the same port, as the engine does (for example its admin service).</param>
+    public static async Task<TestDispatcher> StartAsync(Action<IServiceCollection>? services = null, Action<WebApplication>? map = null)
     {
         var dispatcher = new TestDispatcher(FreeTcpPort.Next());
         var builder = WebApplication.CreateSlimBuilder();
@@ -67,8 +70,10 @@ internal sealed class TestDispatcher : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, dispatcher.Address.Port, listen => listen.Protocols = HttpProtocols.Http2));
         builder.Services.AddGrpc();
         builder.Services.AddSingleton(dispatcher);
+        services?.Invoke(builder.Services);
         var app = builder.Build();
         app.MapGrpcService<Service>();
+        map?.Invoke(app);
         await app.StartAsync(TestContext.Current.CancellationToken);
         dispatcher.app = app;
         return dispatcher;
