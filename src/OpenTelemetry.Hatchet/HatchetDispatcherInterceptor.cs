@@ -40,7 +40,7 @@ public sealed class HatchetDispatcherInterceptor : Interceptor
         this.health = health;
         this.instruments = instruments;
         this.logger = logger ?? NullLogger<HatchetDispatcherInterceptor>.Instance;
-        this.connection = new ListenConnection(health);
+        this.connection = new ListenConnection(health, health.Time);
 
         // Resolved means a client is being wired with it: from now on the connection decides the status.
         health.ReportListenerConnecting();
@@ -61,7 +61,7 @@ public sealed class HatchetDispatcherInterceptor : Interceptor
 
         this.Sending(method, request);
         var call = continuation(request, context);
-        if (method is DispatcherMethod.Register or DispatcherMethod.Heartbeat)
+        if (method is DispatcherMethod.Register or DispatcherMethod.Heartbeat or DispatcherMethod.UpsertWorkerLabels)
         {
             // Watched beside the caller, on the same task: the caller's call is returned as it came.
             _ = call.ResponseAsync.ContinueWith(
@@ -126,21 +126,11 @@ public sealed class HatchetDispatcherInterceptor : Interceptor
         }
         catch (Exception exception)
         {
-            new ListenObserver(this, this.connection, listen, static () => Grpc.Core.Status.DefaultSuccess).Failed(exception);
+            new ListenObserver(this, this.connection, listen).Failed(exception);
             throw;
         }
 
-        var observer = new ListenObserver(this, this.connection, listen, call.GetStatus);
-        if (listen.CarriesHeartbeats)
-        {
-            // Only the old Listen may count its headers as connected (see ListenConnection).
-            _ = call.ResponseHeadersAsync.ContinueWith(
-                static (headers, state) => ((ListenObserver)state!).HeadersArrived(headers),
-                observer,
-                CancellationToken.None,
-                TaskContinuationOptions.ExecuteSynchronously,
-                TaskScheduler.Default);
-        }
+        var observer = new ListenObserver(this, this.connection, listen);
 
         return new AsyncServerStreamingCall<TResponse>(
             new ObservedListenStream<TResponse>(call.ResponseStream, observer),
@@ -243,8 +233,11 @@ public sealed class HatchetDispatcherInterceptor : Interceptor
                     }
 
                     break;
+                case DispatcherMethod.Register:
+                    this.connection.Registering();
+                    break;
                 case DispatcherMethod.Unsubscribe:
-                    this.health.ReportShuttingDown();
+                    this.health.ReportUnsubscribed();
                     break;
             }
         }
@@ -291,6 +284,9 @@ public sealed class HatchetDispatcherInterceptor : Interceptor
                         this.health.Describe(description);
                     }
 
+                    break;
+                case DispatcherMethod.UpsertWorkerLabels when failure is null && request is IMessage upsert:
+                    this.health.UpsertLabels(DispatcherMessages.UpsertedLabels(upsert));
                     break;
                 case DispatcherMethod.Heartbeat when failure is null:
                     this.connection.HeartbeatSucceeded();

@@ -37,6 +37,7 @@ namespace OpenTelemetry.Hatchet;
 public sealed class HatchetWorkerHealth
 {
     private static readonly StatusReport ShuttingDown = new(HatchetWorkerStatus.Unhealthy, "the worker is shutting down");
+    private static readonly StatusReport Unsubscribed = new(HatchetWorkerStatus.Unhealthy, "the worker unsubscribed from the Hatchet dispatcher");
 
     private readonly Lock gate = new();
     private readonly ILogger logger;
@@ -46,6 +47,7 @@ public sealed class HatchetWorkerHealth
     private StatusReport? worker;
     private StatusReport? healthChecks;
     private bool shuttingDown;
+    private bool unsubscribed;
     private long lagTicks;
     private HatchetWorkerStatus published = HatchetWorkerStatus.Initialized;
     private HatchetWorkerDescription? description;
@@ -59,8 +61,9 @@ public sealed class HatchetWorkerHealth
     internal HatchetWorkerHealth(ILogger<HatchetWorkerHealth>? logger = null, Func<HatchetWorkerMetricsOptions>? options = null, TimeProvider? time = null)
     {
         this.logger = logger ?? NullLogger<HatchetWorkerHealth>.Instance;
-        this.rules = new(() => new Rules(options?.Invoke() ?? new HatchetWorkerMetricsOptions(), time ?? TimeProvider.System));
-        this.TaskRuns = new TaskRuns(time ?? TimeProvider.System);
+        this.Time = time ?? TimeProvider.System;
+        this.rules = new(() => new Rules(options?.Invoke() ?? new HatchetWorkerMetricsOptions(), this.Time));
+        this.TaskRuns = new TaskRuns(this.Time);
     }
 
     /// <summary>Gets the worker's current status.</summary>
@@ -68,6 +71,9 @@ public sealed class HatchetWorkerHealth
 
     /// <summary>Gets what the worker last said about itself, or <see langword="null"/> if it has not.</summary>
     public HatchetWorkerDescription? Description => Volatile.Read(ref this.description);
+
+    /// <summary>Gets the clock of every time-bound rule.</summary>
+    internal TimeProvider Time { get; }
 
     /// <summary>Gets the task runs the worker holds, as <see cref="HatchetDispatcherInterceptor"/> sees them.</summary>
     internal TaskRuns TaskRuns { get; }
@@ -83,21 +89,6 @@ public sealed class HatchetWorkerHealth
 
     /// <summary>Gets a value indicating whether queued work has waited at least the threshold: the process is wedged.</summary>
     internal bool IsThreadPoolStarved => this.ThreadPoolLag >= this.rules.Value.LagThreshold;
-
-    /// <summary>
-    /// Gets whether the listener is connected with recent successful heartbeats, or <see langword="null"/>
-    /// when the worker reports nothing about its listener.
-    /// </summary>
-    internal bool? IsListenerHealthy
-    {
-        get
-        {
-            lock (this.gate)
-            {
-                return this.rules.Value.Listener.Evaluate() is { } report ? report.Status == HatchetWorkerStatus.Healthy : null;
-            }
-        }
-    }
 
     /// <summary>
     /// Reports the worker's own view of its status, for example <see cref="HatchetWorkerStatus.Unhealthy"/>
@@ -162,6 +153,55 @@ public sealed class HatchetWorkerHealth
     internal void ReportListenerConnected(bool streamCarriesHeartbeats)
         => this.Update(() => this.rules.Value.Listener.Connected(streamCarriesHeartbeats));
 
+    /// <summary>
+    /// The worker is registering with the dispatcher: a registration starts afresh, even after an
+    /// <c>Unsubscribe</c>, and the listener rules start over from connecting.
+    /// </summary>
+    internal void ReportRegistering() => this.Update(() =>
+    {
+        this.unsubscribed = false;
+        this.rules.Value.Listener.Connecting();
+    });
+
+    /// <summary>The worker told the dispatcher it is going away: unhealthy until it registers again.</summary>
+    internal void ReportUnsubscribed() => this.Update(() => this.unsubscribed = true);
+
+    /// <summary>The dispatcher accepted new or changed labels: they replace those of the same keys.</summary>
+    internal void UpsertLabels(IReadOnlyDictionary<string, string> labels)
+    {
+        lock (this.gate)
+        {
+            if (this.description is not { } current || labels.Count == 0)
+            {
+                return;
+            }
+
+            var merged = new Dictionary<string, string>(current.Labels, StringComparer.Ordinal);
+            foreach (var (key, value) in labels)
+            {
+                merged[key] = value;
+            }
+
+            Volatile.Write(ref this.description, new HatchetWorkerDescription { Name = current.Name, Slots = current.Slots, Actions = current.Actions, Labels = merged });
+        }
+    }
+
+    /// <summary>One tick of the third rule's clock (see <see cref="TaskRuns.Tick"/>): logs a change of the clock, then publishes.</summary>
+    internal void TickTaskRuns()
+    {
+        switch (this.TaskRuns.Tick())
+        {
+            case > 0 and var waiting:
+                Log.TaskRunsBlocked(this.logger, waiting, TaskRuns.StartGrace.TotalSeconds);
+                break;
+            case 0:
+                Log.TaskRunsUnblocked(this.logger);
+                break;
+        }
+
+        this.Publish();
+    }
+
     internal void ReportHostStatus(HatchetWorkerStatus status, string reason)
         => this.Update(() => this.host = new StatusReport(status, reason));
 
@@ -208,7 +248,7 @@ public sealed class HatchetWorkerHealth
     // Combined in the order of the Python SDK's rules, so that the first rule that holds is the reason.
     private StatusReport Decide()
     {
-        var current = this.shuttingDown ? ShuttingDown : this.host;
+        var current = this.shuttingDown ? ShuttingDown : this.unsubscribed ? Unsubscribed : this.host;
         current = StatusReport.Worse(current, this.IsThreadPoolStarved ? this.rules.Value.Starved : null);
         current = StatusReport.Worse(current, this.TaskRuns.BlockedFor > this.rules.Value.LagThreshold ? this.rules.Value.Blocked : null);
         current = StatusReport.Worse(current, this.healthChecks);
@@ -240,6 +280,6 @@ public sealed class HatchetWorkerHealth
         // The Python SDK's third rule: a run waiting over 1 s to start starts a "blocked since" clock.
         public StatusReport Blocked { get; } = new(
             HatchetWorkerStatus.Unhealthy,
-            $"a task run has waited more than {TaskRuns.StartGrace.TotalSeconds:0.###} s to start, for over {options.ThreadPoolLagThreshold.TotalSeconds:0.###} s (the worker is blocked)");
+            $"task runs have kept waiting more than {TaskRuns.StartGrace.TotalSeconds:0.###} s to start for over {options.ThreadPoolLagThreshold.TotalSeconds:0.###} s (the worker is blocked)");
     }
 }

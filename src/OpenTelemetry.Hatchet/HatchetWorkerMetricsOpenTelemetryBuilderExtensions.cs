@@ -84,6 +84,7 @@ public static class HatchetWorkerMetricsOpenTelemetryBuilderExtensions
         services.AddSingleton<HealthcheckServer>();
         services.AddHostedService<HostLifecycleSignal>();
         services.AddHostedService<ThreadPoolStarvationMonitor>();
+        services.AddHostedService<TaskRunStartMonitor>();
         services.AddHostedService<HealthChecksSignal>();
         services.AddHostedService(provider => provider.GetRequiredService<HealthcheckServer>());
         services.AddMetrics(metrics => metrics.EnableMetrics(HatchetWorkerMeter.MeterName, instrumentName: null, OpenTelemetryListenerName, MeterScope.Local));

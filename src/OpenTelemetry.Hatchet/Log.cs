@@ -26,12 +26,18 @@ internal static partial class Log
     [LoggerMessage(EventId = 7, Level = LogLevel.Debug, Message = "Hatchet worker healthcheck could not collect metrics for a scrape: {Error}")]
     public static partial void ScrapeFailed(ILogger logger, string error);
 
-    [LoggerMessage(EventId = 10, Level = LogLevel.Debug, Message = "Hatchet worker healthcheck answered a scrape without the Prometheus exporter, with the hatchet_worker_* families only: {Reason}")]
-    public static partial void ScrapeAnsweredAlone(ILogger logger, string reason);
-
-    [LoggerMessage(EventId = 8, Level = LogLevel.Warning, Message = "Hatchet worker thread-pool monitor hit an unexpected error and goes on measuring")]
+    [LoggerMessage(EventId = 8, Level = LogLevel.Warning, Message = "Hatchet worker monitor hit an unexpected error and goes on measuring")]
     public static partial void MonitorFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(EventId = 9, Message = "Hatchet dispatcher interceptor could not read a call; the call is not affected, and the status may lag behind it")]
     public static partial void InterceptorFailed(ILogger logger, LogLevel level, Exception exception);
+
+    [LoggerMessage(EventId = 10, Level = LogLevel.Debug, Message = "Hatchet worker healthcheck answered a scrape without the Prometheus exporter, with the hatchet_worker_* families only: {Reason}")]
+    public static partial void ScrapeAnsweredAlone(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 11, Level = LogLevel.Warning, Message = "{Count} Hatchet task run(s) have waited more than {Grace} s to start: the worker may be blocked (the Python SDK's \"waiting steps\" warning)")]
+    public static partial void TaskRunsBlocked(ILogger logger, int count, double grace);
+
+    [LoggerMessage(EventId = 12, Level = LogLevel.Information, Message = "No Hatchet task run waits more than its grace to start any more")]
+    public static partial void TaskRunsUnblocked(ILogger logger);
 }

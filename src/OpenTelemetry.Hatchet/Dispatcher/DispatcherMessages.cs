@@ -12,6 +12,12 @@ internal static class DispatcherMessages
     public const int CancelStepRun = 1;
     public const int StartBatch = 3;
 
+    /// <summary>
+    /// The slots the engine gives a worker that registers with neither <c>slots</c> nor <c>slot_config</c>
+    /// (<c>internal/services/dispatcher/server.go</c> lines 61-66 at upstream 89d130f).
+    /// </summary>
+    public const int EngineDefaultSlots = 100;
+
     /// <summary>The values of <c>StepActionEventType</c>.</summary>
     public const int Started = 1;
     public const int Completed = 2;
@@ -60,11 +66,15 @@ internal static class DispatcherMessages
     /// <summary>A <c>BatchActionEventItem</c>'s task run id.</summary>
     public static string? BatchItemTaskRunId(object item) => item is IMessage message ? ProtoFields.String(message, 1) : null;
 
+    /// <summary>An <c>UpsertWorkerLabelsRequest</c>'s labels (field 2, the same <c>WorkerLabels</c> map as registration's field 5).</summary>
+    public static Dictionary<string, string> UpsertedLabels(IMessage upsert) => Labels(ProtoFields.Map(upsert, 2));
+
     /// <summary>A <c>ReleaseSlotRequest</c>'s task run id.</summary>
     public static string? ReleasedTaskRunId(IMessage release) => ProtoFields.String(release, 1);
 
-    // slot_config (9) replaces the deprecated slots (4): the worker's slots are the sum of its slot types.
-    private static int? Slots(IMessage register)
+    // slot_config (9) replaces the deprecated slots (4): the worker's slots are the sum of its slot types; with
+    // neither, the engine's default.
+    private static int Slots(IMessage register)
     {
         var config = ProtoFields.Map(register, 9);
         if (config.Count > 0)
@@ -78,7 +88,7 @@ internal static class DispatcherMessages
             return (int)Math.Clamp(sum, 0, int.MaxValue);
         }
 
-        return ProtoFields.Int32(register, 4);
+        return ProtoFields.Int32(register, 4) ?? EngineDefaultSlots;
     }
 
     // WorkerLabels: 1 str_value, 2 int_value; a label is published as text either way.

@@ -18,6 +18,7 @@ internal enum DispatcherMethod
     SendBatchActionEvent,
     ReleaseSlot,
     Unsubscribe,
+    UpsertWorkerLabels,
 }
 
 internal static class DispatcherMethods
@@ -32,6 +33,7 @@ internal static class DispatcherMethods
         "/Dispatcher/SendBatchActionEvent" => DispatcherMethod.SendBatchActionEvent,
         "/Dispatcher/ReleaseSlot" => DispatcherMethod.ReleaseSlot,
         "/Dispatcher/Unsubscribe" => DispatcherMethod.Unsubscribe,
+        "/Dispatcher/UpsertWorkerLabels" => DispatcherMethod.UpsertWorkerLabels,
         _ => DispatcherMethod.None,
     };
 }

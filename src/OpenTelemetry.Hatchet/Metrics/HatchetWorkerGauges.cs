@@ -18,7 +18,7 @@ internal static class HatchetWorkerGauges
         "hatchet.worker.listener_health",
         "hatchet_worker_listener_health",
         Unit: null,
-        "1 when the worker's listener is connected to the Hatchet dispatcher and its heartbeats succeed, else 0");
+        "1 when the Hatchet worker is HEALTHY, else 0 (the Python SDK's gauge)");
 
     public static readonly HatchetWorkerGauge EventLoopLag = new(
         "hatchet.worker.event_loop_lag",
@@ -41,13 +41,12 @@ internal static class HatchetWorkerGauges
     /// <summary>1 when the worker is healthy, else 0.</summary>
     public static int ReadStatus(HatchetWorkerHealth health) => health.Status == HatchetWorkerStatus.Healthy ? 1 : 0;
 
-    /// <summary>1 or 0, or <see langword="null"/> when the worker reports nothing about its listener: unknown is not published.</summary>
-    public static int? ReadListenerHealth(HatchetWorkerHealth health) => health.IsListenerHealthy switch
-    {
-        true => 1,
-        false => 0,
-        null => null,
-    };
+    /// <summary>
+    /// 1 exactly when the status is HEALTHY, as the Python SDK sets it from its whole computed status
+    /// (<c>sdks/python/hatchet_sdk/worker/action_listener_process.py</c>, <c>_metrics_handler</c>, lines 251-262 at
+    /// upstream 89d130f): dashboards and alerts written for Python workers read it so.
+    /// </summary>
+    public static int ReadListenerHealth(HatchetWorkerHealth health) => ReadStatus(health);
 
     public static double ReadEventLoopLag(HatchetWorkerHealth health) => health.ThreadPoolLag.TotalSeconds;
 

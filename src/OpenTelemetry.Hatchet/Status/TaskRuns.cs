@@ -11,9 +11,16 @@ namespace OpenTelemetry.Hatchet.Status;
 /// A run holds a slot from its assignment until it ends or gives its slot back (<c>ReleaseSlot</c>). Ends come
 /// from the worker's events (<c>COMPLETED</c>, <c>FAILED</c>, <c>CANCELLED</c>) or from the engine's
 /// <c>CANCEL_STEP_RUN</c>, after which a worker may send nothing more. When no end comes, one is inferred:
-/// a run assigned again under the same id ends the earlier one, and when <see cref="Capacity"/> runs are
+/// a run assigned again under the same id ends the earlier one, and when <c>capacity</c> runs are
 /// tracked the oldest is dropped; both end with the outcome <c>unknown</c>. So a worker that never reports an
 /// end costs a bounded amount of memory (about 200 B a run).
+/// </para>
+/// <para>
+/// The third rule's clock is the Python SDK's (<c>sdks/python/hatchet_sdk/worker/action_listener_process.py</c>,
+/// <c>start_blocked_main_loop</c>, lines 369-388 at upstream 89d130f): at each <see cref="Tick"/>, once a second,
+/// if any run has waited more than <see cref="StartGrace"/> to start, a "blocked since" clock starts or keeps
+/// going; at a tick where none has, it clears. So runs that each wait a little over a second, one after another,
+/// keep the clock going although no single run waited long.
 /// </para>
 /// <para>Thread-safe. Times are <see cref="TimeProvider"/> timestamps.</para>
 /// </remarks>
@@ -30,8 +37,7 @@ internal sealed class TaskRuns(TimeProvider time, int capacity = TaskRuns.Defaul
     private readonly LinkedList<Run> byAssignment = new();
     private readonly LinkedList<Run> waiting = new();
     private int holdingSlots;
-
-    public int Capacity => capacity;
+    private long? blockedSince;
 
     /// <summary>Gets the number of runs that hold a slot.</summary>
     public int HoldingSlots => Volatile.Read(ref this.holdingSlots);
@@ -48,19 +54,59 @@ internal sealed class TaskRuns(TimeProvider time, int capacity = TaskRuns.Defaul
         }
     }
 
-    /// <summary>
-    /// Gets how long the worker has been blocked: how long ago the run waiting longest to start passed
-    /// <see cref="StartGrace"/>, or <see langword="null"/> if none has waited that long.
-    /// </summary>
+    /// <summary>Gets the number of runs assigned and not yet started.</summary>
+    public int Waiting
+    {
+        get
+        {
+            lock (this.gate)
+            {
+                return this.waiting.Count;
+            }
+        }
+    }
+
+    /// <summary>Gets how long the "blocked since" clock has been going, or <see langword="null"/> when it is not.</summary>
     public TimeSpan? BlockedFor
     {
         get
         {
             lock (this.gate)
             {
-                var blocked = this.waiting.First is { } oldest ? time.GetElapsedTime(oldest.Value.AssignedAt) - StartGrace : TimeSpan.Zero;
-                return blocked > TimeSpan.Zero ? blocked : null;
+                return this.blockedSince is { } since ? time.GetElapsedTime(since) : null;
             }
+        }
+    }
+
+    /// <summary>
+    /// One tick of the third rule's clock: counts the runs that have waited more than <see cref="StartGrace"/> to
+    /// start, starts the clock if any has and it is not going, and clears it if none has.
+    /// </summary>
+    /// <returns>How many runs have waited too long when this tick started the clock, 0 when it cleared it, or <see langword="null"/> when the clock did not change.</returns>
+    public int? Tick()
+    {
+        lock (this.gate)
+        {
+            // The waiting list is in the order of assignment: the runs that waited too long come first.
+            var count = 0;
+            for (var node = this.waiting.First; node is not null && time.GetElapsedTime(node.Value.AssignedAt) > StartGrace; node = node.Next)
+            {
+                count++;
+            }
+
+            if (count > 0 && this.blockedSince is null)
+            {
+                this.blockedSince = time.GetTimestamp();
+                return count;
+            }
+
+            if (count == 0 && this.blockedSince is not null)
+            {
+                this.blockedSince = null;
+                return 0;
+            }
+
+            return null;
         }
     }
 

@@ -25,36 +25,43 @@ public sealed class BlockingCallTests
     public async Task Blocking_heartbeat_while_the_stream_is_open_makes_the_worker_healthy()
     {
         await using var worker = await InterceptedWorker.StartAsync();
-        using var listen = await OpenListenStreamAsync(worker);
+        var workerId = await RegisterAsync(worker);
+        using var listen = await OpenListenStreamAsync(worker, workerId);
 
-        Heartbeat(worker);
+        Heartbeat(worker, workerId);
 
-        worker.Health.Status.Should().Be(HatchetWorkerStatus.Healthy);
+        // The heartbeat counts once the idle stream has settled (see ListenConnection).
+        await Eventually.Until(() => worker.Health.Status == HatchetWorkerStatus.Healthy, "the worker to be healthy");
     }
 
     [Fact]
     public async Task Refused_blocking_heartbeat_throws_to_the_caller_and_makes_the_worker_unhealthy()
     {
         await using var worker = await InterceptedWorker.StartAsync(options => options.HeartbeatTimeout = TimeSpan.FromMinutes(1));
-        using var listen = await OpenListenStreamAsync(worker);
-        Heartbeat(worker);
+        var workerId = await RegisterAsync(worker);
+        using var listen = await OpenListenStreamAsync(worker, workerId);
+        Heartbeat(worker, workerId);
+        await Eventually.Until(() => worker.Health.Status == HatchetWorkerStatus.Healthy, "the worker to be healthy");
         worker.Dispatcher.Heartbeats = TestDispatcher.HeartbeatMode.Refuse;
 
-        var refused = () => Heartbeat(worker);
+        var refused = () => Heartbeat(worker, workerId);
 
         refused.Should().Throw<RpcException>().Which.StatusCode.Should().Be(StatusCode.FailedPrecondition);
         worker.Health.Status.Should().Be(HatchetWorkerStatus.Unhealthy);
         worker.Health.Evaluate().Reason.Should().Contain("the last heartbeat failed: FAILED_PRECONDITION");
     }
 
-    private static async Task<AsyncServerStreamingCall<AssignedAction>> OpenListenStreamAsync(InterceptedWorker worker)
+    private static async Task<string> RegisterAsync(InterceptedWorker worker)
+        => (await worker.Worker.Client.RegisterAsync(TestWorker.Registration(), cancellationToken: TestContext.Current.CancellationToken)).WorkerId;
+
+    private static async Task<AsyncServerStreamingCall<AssignedAction>> OpenListenStreamAsync(InterceptedWorker worker, string workerId)
     {
-        var listen = worker.Worker.Client.ListenV2(new WorkerListenRequest { WorkerId = "worker-1" }, cancellationToken: TestContext.Current.CancellationToken);
+        var listen = worker.Worker.Client.ListenV2(new WorkerListenRequest { WorkerId = workerId }, cancellationToken: TestContext.Current.CancellationToken);
         await Eventually.Until(() => worker.Dispatcher.OpenStreams == 1, "the listen stream open at the dispatcher");
         return listen;
     }
 
     // The generated client's blocking method, not HeartbeatAsync.
-    private static HeartbeatResponse Heartbeat(InterceptedWorker worker)
-        => worker.Worker.Client.Heartbeat(new HeartbeatRequest { WorkerId = "worker-1" }, cancellationToken: TestContext.Current.CancellationToken);
+    private static HeartbeatResponse Heartbeat(InterceptedWorker worker, string workerId)
+        => worker.Worker.Client.Heartbeat(new HeartbeatRequest { WorkerId = workerId }, cancellationToken: TestContext.Current.CancellationToken);
 }

@@ -141,34 +141,138 @@ public sealed class ConnectionHealthTests
     }
 
     [Fact]
-    public async Task Unsubscribe_means_the_worker_is_shutting_down()
+    public async Task Unsubscribe_makes_the_worker_unhealthy_saying_so()
     {
         await using var worker = await InterceptedWorker.StartHealthyAsync();
 
-        await worker.Worker.Client.UnsubscribeAsync(new WorkerUnsubscribeRequest { WorkerId = "worker-1" }, cancellationToken: TestContext.Current.CancellationToken);
+        await worker.Worker.Client.UnsubscribeAsync(new WorkerUnsubscribeRequest { WorkerId = worker.Worker.WorkerId }, cancellationToken: TestContext.Current.CancellationToken);
 
-        worker.Health.Evaluate().Reason.Should().Be("the worker is shutting down");
+        worker.Health.Evaluate().Reason.Should().Be("the worker unsubscribed from the Hatchet dispatcher");
         (await worker.Client.GetAsync("/health")).Body.Should().Contain("UNHEALTHY");
     }
 
     [Fact]
-    public async Task Old_listen_stream_stands_for_heartbeats_while_it_is_open()
+    public async Task New_registration_after_an_unsubscribe_starts_afresh_and_becomes_healthy()
+    {
+        await using var worker = await InterceptedWorker.StartHealthyAsync();
+        var cancel = TestContext.Current.CancellationToken;
+        await worker.Worker.Client.UnsubscribeAsync(new WorkerUnsubscribeRequest { WorkerId = worker.Worker.WorkerId }, cancellationToken: cancel);
+        await worker.WaitForAsync("/health", HttpStatusCode.ServiceUnavailable, "UNHEALTHY");
+
+        await using var again = TestWorker.On(worker.Worker.Client);
+        await again.StartAsync();
+        await worker.WaitForAsync("/health", HttpStatusCode.OK, "HEALTHY");
+
+        again.WorkerId.Should().NotBe(worker.Worker.WorkerId, "the engine gives every registration a new worker id");
+    }
+
+    [Fact]
+    public async Task Idle_old_listen_stream_with_no_headers_no_messages_and_no_heartbeats_is_healthy_while_it_is_open()
     {
         await using var worker = await InterceptedWorker.StartAsync();
         var cancel = TestContext.Current.CancellationToken;
-        await worker.Worker.Client.RegisterAsync(TestWorker.Registration(), cancellationToken: cancel);
+        var registered = await worker.Worker.Client.RegisterAsync(TestWorker.Registration(), cancellationToken: cancel);
 
-        using var listen = worker.Worker.Client.Listen(new WorkerListenRequest { WorkerId = "worker-1" }, cancellationToken: cancel);
+        using var listen = worker.Worker.Client.Listen(new WorkerListenRequest { WorkerId = registered.WorkerId }, cancellationToken: cancel);
         var reading = Task.Run(async () => await listen.ResponseStream.MoveNext(cancel), cancel);
-        await worker.WaitForAsync("/health", HttpStatusCode.OK, "HEALTHY");
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        await worker.WaitForAsync("/health", HttpStatusCode.OK, "HEALTHY", timeout: TimeSpan.FromSeconds(10));
+        var healthyAfter = clock.Elapsed;
         await Task.Delay(InterceptedWorker.HeartbeatTimeout + TimeSpan.FromSeconds(0.5), cancel);
         var withoutHeartbeats = worker.Health.Status;
+        var headersSent = listen.ResponseHeadersAsync.IsCompleted;
         worker.Dispatcher.BreakStreams();
         await worker.WaitForAsync("/health", HttpStatusCode.ServiceUnavailable, "UNHEALTHY");
 
+        healthyAfter.Should().BeLessThan(TimeSpan.FromSeconds(5));
+        headersSent.Should().BeFalse("the engine sends a stream's headers only with its first message");
         withoutHeartbeats.Should().Be(HatchetWorkerStatus.Healthy, "the old engine keeps the heartbeat itself while the stream is open");
         worker.Dispatcher.HeartbeatsAccepted.Should().Be(0);
         await reading.Invoking(async read => await read).Should().ThrowAsync<Grpc.Core.RpcException>();
+    }
+
+    [Fact]
+    public async Task Refused_old_listen_calls_never_count_as_open()
+    {
+        await using var worker = await InterceptedWorker.StartAsync(options => options.ListenerConnectTimeout = TimeSpan.FromSeconds(30));
+        var cancel = TestContext.Current.CancellationToken;
+        var registered = await worker.Worker.Client.RegisterAsync(TestWorker.Registration(), cancellationToken: cancel);
+        worker.Dispatcher.RefuseListen = true;
+
+        for (var attempt = 0; attempt < 3; attempt++)
+        {
+            using var listen = worker.Worker.Client.Listen(new WorkerListenRequest { WorkerId = registered.WorkerId }, cancellationToken: cancel);
+            await listen.Invoking(async call => await call.ResponseStream.MoveNext(cancel)).Should().ThrowAsync<Grpc.Core.RpcException>();
+        }
+
+        await Task.Delay(Dispatcher.ListenConnection.SettleTime + TimeSpan.FromSeconds(0.5), cancel);
+
+        worker.Health.Status.Should().Be(HatchetWorkerStatus.Starting);
+    }
+
+    [Fact]
+    public async Task Older_listen_call_that_ends_after_the_worker_connected_on_a_newer_one_leaves_the_worker_healthy()
+    {
+        await using var worker = await InterceptedWorker.StartAsync();
+        var cancel = TestContext.Current.CancellationToken;
+        var registered = await worker.Worker.Client.RegisterAsync(TestWorker.Registration(), cancellationToken: cancel);
+        var older = worker.Worker.Client.ListenV2(new WorkerListenRequest { WorkerId = registered.WorkerId }, cancellationToken: cancel);
+        await Eventually.Until(() => worker.Dispatcher.OpenStreams == 1, "the older stream open");
+        using var newer = worker.Worker.Client.ListenV2(new WorkerListenRequest { WorkerId = registered.WorkerId }, cancellationToken: cancel);
+        await Eventually.Until(() => worker.Dispatcher.OpenStreams == 2, "the newer stream open");
+        await worker.Worker.Client.HeartbeatAsync(new HeartbeatRequest { WorkerId = registered.WorkerId }, cancellationToken: cancel);
+        await worker.WaitForAsync("/health", HttpStatusCode.OK, "HEALTHY");
+
+        older.Dispose();
+        await Eventually.Until(() => worker.Dispatcher.OpenStreams == 1, "the older stream closed at the dispatcher");
+        await worker.Worker.Client.HeartbeatAsync(new HeartbeatRequest { WorkerId = registered.WorkerId }, cancellationToken: cancel);
+
+        worker.Health.Status.Should().Be(HatchetWorkerStatus.Healthy);
+        worker.Host.Logs.Lines.Should().NotContain(line => line.Message.Contains("lost its connection", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Worker_that_recovers_from_an_engine_outage_logs_the_reconnect_as_the_cause()
+    {
+        await using var worker = await InterceptedWorker.StartHealthyAsync();
+        worker.Dispatcher.RefuseListen = true;
+        worker.Dispatcher.BreakStreams();
+        await worker.WaitForAsync("/health", HttpStatusCode.ServiceUnavailable, "UNHEALTHY");
+
+        worker.Dispatcher.RefuseListen = false;
+        await worker.WaitForAsync("/health", HttpStatusCode.OK, "HEALTHY");
+
+        await Eventually.Until(
+            () => worker.Host.Logs.Lines.Any(line => line.Message == "Hatchet worker status changed from Unhealthy to Healthy: the listener is connected and heartbeats succeed"),
+            "the recovery logged with the listener as its cause");
+        worker.Host.Logs.Lines.Should().NotContain(line => line.Message.Contains("to Healthy: the host has started", StringComparison.Ordinal) && line.Message.Contains("from Unhealthy", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Labels_upserted_after_registration_are_what_health_details_show()
+    {
+        await using var worker = await InterceptedWorker.StartHealthyAsync(options => options.HealthEndpointIncludesDetails = true);
+
+        await worker.Worker.Client.UpsertWorkerLabelsAsync(
+            new UpsertWorkerLabelsRequest { WorkerId = worker.Worker.WorkerId, Labels = { ["zone"] = new WorkerLabels { StrValue = "us" }, ["gpu"] = new WorkerLabels { IntValue = 2 } } },
+            cancellationToken: TestContext.Current.CancellationToken);
+
+        worker.Health.Description!.Labels.Should().Equal(new Dictionary<string, string> { ["zone"] = "us", ["gpu"] = "2" });
+        (await worker.Client.GetAsync("/health")).Body.Should().Contain("\"labels\":{\"zone\":\"us\",\"gpu\":\"2\"}");
+        worker.Dispatcher.LabelsOf(worker.Worker.WorkerId).Keys.Should().BeEquivalentTo(["zone", "gpu"]);
+    }
+
+    [Fact]
+    public async Task Labels_the_dispatcher_refuses_to_upsert_leave_the_description_as_it_was()
+    {
+        await using var worker = await InterceptedWorker.StartHealthyAsync();
+
+        var refused = () => worker.Worker.Client.UpsertWorkerLabelsAsync(
+            new UpsertWorkerLabelsRequest { WorkerId = Guid.NewGuid().ToString(), Labels = { ["zone"] = new WorkerLabels { StrValue = "us" } } },
+            cancellationToken: TestContext.Current.CancellationToken).ResponseAsync;
+
+        (await refused.Should().ThrowAsync<Grpc.Core.RpcException>()).Which.StatusCode.Should().Be(Grpc.Core.StatusCode.NotFound);
+        worker.Health.Description!.Labels.Should().Equal(new Dictionary<string, string> { ["zone"] = "eu" });
     }
 
     [Fact]

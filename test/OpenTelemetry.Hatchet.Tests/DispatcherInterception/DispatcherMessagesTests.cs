@@ -16,10 +16,10 @@ public sealed class DispatcherMessagesTests
     }
 
     [Fact]
-    public void Slots_fall_back_to_the_deprecated_field_and_are_unknown_without_either()
+    public void Slots_fall_back_to_the_deprecated_field_and_to_the_engine_default_without_either()
     {
         DispatcherMessages.Describe(FromWire(new WorkerRegisterRequest { WorkerName = "w", Slots = 5 }))!.Slots.Should().Be(5);
-        DispatcherMessages.Describe(FromWire(new WorkerRegisterRequest { WorkerName = "w" }))!.Slots.Should().BeNull();
+        DispatcherMessages.Describe(FromWire(new WorkerRegisterRequest { WorkerName = "w" }))!.Slots.Should().Be(100, "the engine gives 100 slots to a worker that names none");
     }
 
     [Fact]
@@ -69,7 +69,7 @@ public sealed class DispatcherMessagesTests
 
             described.Name.Should().Be(sent.WorkerName);
             described.Actions.Should().Equal(actions);
-            described.Slots.Should().Be(config.Count > 0 ? config.Values.Sum() : (sent.HasSlots ? sent.Slots : null));
+            described.Slots.Should().Be(config.Count > 0 ? config.Values.Sum() : (sent.HasSlots ? sent.Slots : 100));
         }
     }
 

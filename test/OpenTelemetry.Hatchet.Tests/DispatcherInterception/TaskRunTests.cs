@@ -104,22 +104,26 @@ public sealed class TaskRunTests
     }
 
     [Fact]
-    public async Task Batched_runs_start_and_end_with_one_batch_event_each()
+    public async Task Batched_runs_hold_a_slot_each_from_their_own_assignment_and_start_and_end_with_one_batch_event_each()
     {
         await using var worker = await InterceptedWorker.StartHealthyAsync();
-        foreach (var id in new[] { "batch-1", "batch-2" })
-        {
-            worker.Dispatcher.Assign(new AssignedAction { TaskRunExternalId = id, ActionId = "example:batch", ActionType = ActionType.StartBatch, BatchId = "b", BatchSize = 2 });
-        }
 
-        await Eventually.Until(() => worker.Health.TaskRuns.Count == 2, "two batched runs assigned");
+        worker.Dispatcher.AssignBatch("batch", "example:batch", "batch-1", "batch-2");
+        await Eventually.Until(() => worker.Worker.Received.Any(action => action.ActionType == ActionType.StartBatch), "the START_BATCH after its members");
+        var tracked = worker.Health.TaskRuns.Count;
+        var freeWhileAssigned = worker.Health.FreeSlots;
         await SendBatchAsync(worker, StepActionEventType.StepEventTypeStarted);
-        var waitingAfterStart = worker.Health.TaskRuns.BlockedFor;
+        worker.Dispatcher.Assign(TestDispatcher.StartStepRun("later"));
+        await Eventually.Until(() => worker.Health.TaskRuns.Count == 3, "a later run assigned");
+        worker.Health.TaskRuns.Started("later", instruments: null);
+        var waitingAfterStart = worker.Health.TaskRuns.Waiting;
         await SendBatchAsync(worker, StepActionEventType.StepEventTypeFailed);
 
-        waitingAfterStart.Should().BeNull();
-        worker.Health.TaskRuns.Count.Should().Be(0);
-        worker.Health.FreeSlots.Should().Be(10);
+        tracked.Should().Be(2, "START_BATCH names no run of its own: its members came before it");
+        freeWhileAssigned.Should().Be(8);
+        waitingAfterStart.Should().Be(0, "the batch's STARTED started both members");
+        worker.Health.TaskRuns.Count.Should().Be(1);
+        worker.Health.FreeSlots.Should().Be(9);
     }
 
     [Fact]
@@ -139,7 +143,7 @@ public sealed class TaskRunTests
         => worker.Worker.Client.SendBatchActionEventAsync(
             new BatchActionEvent
             {
-                WorkerId = "worker-1",
+                WorkerId = worker.Worker.WorkerId,
                 ActionId = "example:batch",
                 EventType = type,
                 Items = { new BatchActionEventItem { TaskRunExternalId = "batch-1" }, new BatchActionEventItem { TaskRunExternalId = "batch-2" } },
@@ -161,5 +165,5 @@ public sealed class TaskRunTests
     }
 
     private static bool IsBlockedWarning(CapturedLogs.LogLine line)
-        => line.Message.Contains("a task run has waited more than 1 s to start, for over 1 s", StringComparison.Ordinal);
+        => line.Message.Contains("task runs have kept waiting more than 1 s to start for over 1 s", StringComparison.Ordinal);
 }

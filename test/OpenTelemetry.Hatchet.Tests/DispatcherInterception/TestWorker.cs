@@ -27,6 +27,9 @@ internal sealed class TestWorker : IAsyncDisposable
 
     public global::Dispatcher.DispatcherClient Client { get; }
 
+    /// <summary>Gets the id the dispatcher gave the worker when it registered.</summary>
+    public string WorkerId { get; private set; } = string.Empty;
+
     /// <summary>Gets the task runs received on the listen stream, in order.</summary>
     public System.Collections.Concurrent.ConcurrentQueue<AssignedAction> Received { get; } = new();
 
@@ -51,13 +54,14 @@ internal sealed class TestWorker : IAsyncDisposable
     public async Task StartAsync(WorkerRegisterRequest? registration = null)
     {
         var registered = await this.Client.RegisterAsync(registration ?? Registration(), cancellationToken: TestContext.Current.CancellationToken);
+        this.WorkerId = registered.WorkerId;
         this.loops.Add(Task.Run(() => this.ListenAsync(registered.WorkerId)));
         this.loops.Add(Task.Run(() => this.HeartbeatAsync(registered.WorkerId)));
     }
 
     public Task SendAsync(string taskRunId, StepActionEventType type)
         => this.Client.SendStepActionEventAsync(
-            new StepActionEvent { WorkerId = "worker-1", TaskRunExternalId = taskRunId, ActionId = "example:step", EventType = type },
+            new StepActionEvent { WorkerId = this.WorkerId, TaskRunExternalId = taskRunId, ActionId = "example:step", EventType = type },
             cancellationToken: TestContext.Current.CancellationToken).ResponseAsync;
 
     public async ValueTask DisposeAsync()

@@ -41,11 +41,12 @@ public sealed class WiringTests
         var client = new Renamed.Dispatcher.DispatcherClient(channel.Intercept(host.Host.Services.GetRequiredService<HatchetDispatcherInterceptor>()));
         var cancel = TestContext.Current.CancellationToken;
 
-        await client.RegisterAsync(new Renamed.Enrolment { Who = "renamed-worker", CanDo = { "a", "b", "c" }, Capacities = { ["default"] = 5, ["durable"] = 3 } }, cancellationToken: cancel);
-        using var listen = client.ListenV2(new Renamed.Subscription { Id = "worker-1" }, cancellationToken: cancel);
+        var enrolled = await client.RegisterAsync(new Renamed.Enrolment { Who = "renamed-worker", CanDo = { "a", "b", "c" }, Capacities = { ["default"] = 5, ["durable"] = 3 } }, cancellationToken: cancel);
+        using var listen = client.ListenV2(new Renamed.Subscription { Id = enrolled.Id }, cancellationToken: cancel);
         var reading = Task.Run(async () => await listen.ResponseStream.MoveNext(cancel), cancel);
         await Eventually.Until(() => dispatcher.OpenStreams == 1, "the stream to open");
-        await client.HeartbeatAsync(new Renamed.Pulse { Id = "worker-1" }, cancellationToken: cancel);
+        await client.HeartbeatAsync(new Renamed.Pulse { Id = enrolled.Id }, cancellationToken: cancel);
+        await Eventually.Until(() => host.Health.Status == HatchetWorkerStatus.Healthy, "the heartbeat to count once the stream has settled");
         dispatcher.Assign(TestDispatcher.StartStepRun("run-1", "a"));
         (await reading).Should().BeTrue();
         await Eventually.Until(() => host.Health.TaskRuns.Count == 1, "run-1 to be tracked");

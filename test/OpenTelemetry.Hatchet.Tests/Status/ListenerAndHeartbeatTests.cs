@@ -12,7 +12,6 @@ public sealed class ListenerAndHeartbeatTests
         worker.Advance(3600);
 
         worker.Status.Should().Be(HatchetWorkerStatus.Healthy);
-        worker.Health.IsListenerHealthy.Should().BeNull();
     }
 
     [Fact]
@@ -63,7 +62,6 @@ public sealed class ListenerAndHeartbeatTests
         worker.Health.ReportListenerConnected();
 
         worker.Status.Should().Be(HatchetWorkerStatus.Healthy);
-        worker.Health.IsListenerHealthy.Should().BeTrue();
     }
 
     [Fact]
@@ -95,7 +93,6 @@ public sealed class ListenerAndHeartbeatTests
         justInTime.Should().Be(HatchetWorkerStatus.Healthy);
         worker.Status.Should().Be(HatchetWorkerStatus.Unhealthy);
         worker.Reason.Should().Contain("no heartbeat has succeeded for 10 s");
-        worker.Health.IsListenerHealthy.Should().BeFalse();
     }
 
     [Fact]
