@@ -144,6 +144,27 @@ public sealed class HatchetDispatcherInterceptor : Interceptor
             });
     }
 
+    /// <inheritdoc/>
+    public override AsyncDuplexStreamingCall<TRequest, TResponse> AsyncDuplexStreamingCall<TRequest, TResponse>(
+        ClientInterceptorContext<TRequest, TResponse> context,
+        AsyncDuplexStreamingCallContinuation<TRequest, TResponse> continuation)
+    {
+        ArgumentNullException.ThrowIfNull(continuation);
+        var call = continuation(context);
+        if (context.Method.FullName != DispatcherMethods.DurableTask)
+        {
+            return call;
+        }
+
+        return new AsyncDuplexStreamingCall<TRequest, TResponse>(
+            call.RequestStream,
+            new DurableTaskResponses<TResponse>(call.ResponseStream, this),
+            call.ResponseHeadersAsync,
+            call.GetStatus,
+            call.GetTrailers,
+            call.Dispose);
+    }
+
     /// <summary>How a failed call is named in a reason: its gRPC status as the protocol spells it, and its detail.</summary>
     internal static string Describe(Exception exception) => exception switch
     {
@@ -175,6 +196,22 @@ public sealed class HatchetDispatcherInterceptor : Interceptor
                 // The worker may send nothing more about a cancelled run; the engine has taken its slot back.
                 this.health.TaskRuns.Ended(id, TaskRunOutcome.Cancelled, this.instruments);
                 break;
+        }
+    }
+
+    /// <summary>A message received on the durable-task stream: a durable run evicted from the worker gives its slot back.</summary>
+    internal void DurableTaskResponse(object? message)
+    {
+        try
+        {
+            if (message is IMessage response && DispatcherMessages.EvictedTaskRunId(response) is { Length: > 0 } evicted)
+            {
+                this.health.TaskRuns.Ended(evicted, TaskRunOutcome.Evicted, this.instruments);
+            }
+        }
+        catch (Exception exception)
+        {
+            this.Fault(exception);
         }
     }
 

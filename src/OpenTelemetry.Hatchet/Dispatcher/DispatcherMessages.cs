@@ -69,6 +69,16 @@ internal static class DispatcherMessages
     /// <summary>An <c>UpsertWorkerLabelsRequest</c>'s labels (field 2, the same <c>WorkerLabels</c> map as registration's field 5).</summary>
     public static Dictionary<string, string> UpsertedLabels(IMessage upsert) => Labels(ProtoFields.Map(upsert, 2));
 
+    /// <summary>
+    /// The durable task run a <c>v1.DurableTaskResponse</c> says has left the worker: its <c>eviction_ack</c> (7,
+    /// <c>durable_task_external_id</c> at 2) or its <c>server_evict</c> (8, <c>durable_task_external_id</c> at 1), from
+    /// the engine's api-contracts/v1/dispatcher.proto.
+    /// </summary>
+    public static string? EvictedTaskRunId(IMessage response)
+        => ProtoFields.Message(response, 7) is { } ack ? ProtoFields.String(ack, 2)
+            : ProtoFields.Message(response, 8) is { } notice ? ProtoFields.String(notice, 1)
+            : null;
+
     /// <summary>A <c>ReleaseSlotRequest</c>'s task run id.</summary>
     public static string? ReleasedTaskRunId(IMessage release) => ProtoFields.String(release, 1);
 

@@ -23,6 +23,9 @@ internal enum DispatcherMethod
 
 internal static class DispatcherMethods
 {
+    /// <summary>The engine's durable-task stream (<c>service V1Dispatcher</c> in <c>package v1</c>).</summary>
+    public const string DurableTask = "/v1.V1Dispatcher/DurableTask";
+
     public static DispatcherMethod Classify(IMethod method) => method.FullName switch
     {
         "/Dispatcher/Register" => DispatcherMethod.Register,

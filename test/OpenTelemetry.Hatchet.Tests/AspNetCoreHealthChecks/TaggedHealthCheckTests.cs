@@ -32,7 +32,17 @@ public sealed class TaggedHealthCheckTests
         // Until the first run ends the worker is starting, so healthy means the run has counted only the tagged check.
         await Eventually.Until(() => worker.Health.Status == HatchetWorkerStatus.Healthy, "the tagged checks to run");
 
-        worker.Health.Evaluate().Reason.Should().Be("the host has started");
+        worker.Health.Evaluate().Reason.Should().Be("the health checks tagged 'hatchet' are healthy");
+    }
+
+    [Fact]
+    public async Task First_run_is_made_at_start_not_one_interval_later()
+    {
+        await using var worker = await StartWith(checks => checks.AddCheck("database", () => HealthCheckResult.Healthy(), tags: [Tag]), interval: TimeSpan.FromHours(1));
+
+        await Eventually.Until(() => worker.Health.Status == HatchetWorkerStatus.Healthy, "the first run of the tagged checks");
+
+        worker.Health.Evaluate().Reason.Should().Be("the health checks tagged 'hatchet' are healthy");
     }
 
     [Fact]
@@ -48,7 +58,7 @@ public sealed class TaggedHealthCheckTests
         // A second run begins only after the first one's result has been reported.
         await Eventually.Until(() => Volatile.Read(ref runs) >= 2, "the tagged checks to have run");
 
-        worker.Health.Evaluate().Should().Be(new StatusReport(HatchetWorkerStatus.Healthy, "the host has started"));
+        worker.Health.Evaluate().Should().Be(new StatusReport(HatchetWorkerStatus.Healthy, "the health checks tagged 'hatchet' are healthy"));
     }
 
     [Fact]
@@ -129,13 +139,13 @@ public sealed class TaggedHealthCheckTests
         return HealthCheckResult.Healthy();
     }, tags: [Tag]);
 
-    private static Task<WorkerHost> StartWith(Action<IHealthChecksBuilder> register, TimeSpan? timeout = null, bool healthcheckPort = true)
+    private static Task<WorkerHost> StartWith(Action<IHealthChecksBuilder> register, TimeSpan? timeout = null, bool healthcheckPort = true, TimeSpan? interval = null)
         => WorkerHost.StartAsync(
             settings: healthcheckPort ? null : new Dictionary<string, string?> { [HatchetVariables.Enabled] = "false" },
             configure: options =>
             {
                 options.HealthChecksTag = Tag;
-                options.HealthChecksInterval = TimeSpan.FromMilliseconds(100);
+                options.HealthChecksInterval = interval ?? TimeSpan.FromMilliseconds(100);
                 options.HealthChecksTimeout = timeout ?? TimeSpan.FromSeconds(5);
             },
             services: services => register(services.AddHealthChecks()));

@@ -23,6 +23,7 @@ internal sealed class TestDispatcher : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<Guid, Worker> workers = new();
     private readonly ConcurrentDictionary<Stream, bool> streams = new();
+    private readonly ConcurrentDictionary<Channel<V1.DurableTaskResponse>, bool> durableStreams = new();
     private WebApplication? app;
     private int listenCalls;
     private int heartbeatsAccepted;
@@ -86,6 +87,7 @@ internal sealed class TestDispatcher : IAsyncDisposable
         services?.Invoke(builder.Services);
         var app = builder.Build();
         app.MapGrpcService<DispatcherService>();
+        app.MapGrpcService<DurableTaskService>();
         map?.Invoke(app);
         await app.StartAsync(TestContext.Current.CancellationToken);
         dispatcher.app = app;
@@ -169,6 +171,18 @@ internal sealed class TestDispatcher : IAsyncDisposable
         });
     }
 
+    /// <summary>
+    /// Sends a server eviction notice for a durable run on every durable-task stream, as the engine does when it
+    /// evicts an invocation itself (<c>server_v1.go</c> lines 835-845).
+    /// </summary>
+    public void EvictDurable(string taskRunId, int invocationCount = 1)
+    {
+        foreach (var stream in this.durableStreams.Keys)
+        {
+            stream.Writer.TryWrite(new V1.DurableTaskResponse { ServerEvict = new V1.DurableTaskServerEvictNotice { DurableTaskExternalId = taskRunId, InvocationCount = invocationCount, Reason = "the test dispatcher evicted it" } });
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         foreach (var stream in this.streams.Keys)
@@ -214,6 +228,49 @@ internal sealed class TestDispatcher : IAsyncDisposable
     private sealed class Break
     {
         public static readonly Break Instance = new();
+    }
+
+    /// <summary>The engine's <c>V1Dispatcher</c> durable-task stream, as far as registration and eviction go.</summary>
+    private sealed class DurableTaskService(TestDispatcher state) : V1.V1Dispatcher.V1DispatcherBase
+    {
+        public override async Task DurableTask(IAsyncStreamReader<V1.DurableTaskRequest> requestStream, IServerStreamWriter<V1.DurableTaskResponse> responseStream, ServerCallContext context)
+        {
+            var responses = Channel.CreateUnbounded<V1.DurableTaskResponse>();
+            state.durableStreams[responses] = true;
+            try
+            {
+                var writing = Task.Run(
+                    async () =>
+                    {
+                        await foreach (var response in responses.Reader.ReadAllAsync(context.CancellationToken))
+                        {
+                            await responseStream.WriteAsync(response, context.CancellationToken);
+                        }
+                    },
+                    CancellationToken.None);
+                await foreach (var request in requestStream.ReadAllAsync(context.CancellationToken))
+                {
+                    switch (request.MessageCase)
+                    {
+                        case V1.DurableTaskRequest.MessageOneofCase.RegisterWorker:
+                            responses.Writer.TryWrite(new V1.DurableTaskResponse { RegisterWorker = new V1.DurableTaskResponseRegisterWorker { WorkerId = request.RegisterWorker.WorkerId } });
+                            break;
+                        case V1.DurableTaskRequest.MessageOneofCase.EvictInvocation:
+                            // server_v1.go lines 1305-1343: the task is evicted, then the eviction acknowledged.
+                            var evict = request.EvictInvocation;
+                            responses.Writer.TryWrite(new V1.DurableTaskResponse { EvictionAck = new V1.DurableTaskEvictionAckResponse { DurableTaskExternalId = evict.DurableTaskExternalId, InvocationCount = evict.InvocationCount } });
+                            break;
+                    }
+                }
+
+                responses.Writer.TryComplete();
+                await writing;
+            }
+            finally
+            {
+                state.durableStreams.TryRemove(responses, out _);
+            }
+        }
     }
 
     private sealed class DispatcherService(TestDispatcher state) : global::Dispatcher.DispatcherBase
