@@ -29,9 +29,11 @@ namespace OpenTelemetry.Hatchet;
 /// </para>
 /// <para>
 /// <see cref="HatchetDispatcherInterceptor"/> makes the same listener and heartbeat reports from the worker's
-/// gRPC client, and adds the Python SDK's third rule: a task run that has waited more than 1 s to start,
-/// for longer than <see cref="HatchetWorkerMetricsOptions.ThreadPoolLagThreshold"/>, makes the worker
-/// <see cref="HatchetWorkerStatus.Unhealthy"/>.
+/// gRPC client, and adds the Python SDK's third rule with its clock: ticked once a second, a "blocked since"
+/// clock runs while at each tick some task run has waited more than 1 s to start, and once it is older than
+/// <see cref="HatchetWorkerMetricsOptions.ThreadPoolLagThreshold"/> the worker is
+/// <see cref="HatchetWorkerStatus.Unhealthy"/>. An <c>Unsubscribe</c> makes the worker unhealthy until it
+/// registers again.
 /// </para>
 /// </remarks>
 public sealed class HatchetWorkerHealth

@@ -18,7 +18,7 @@ namespace OpenTelemetry.Hatchet.Dispatcher;
 /// <para>
 /// On <c>ListenV2</c> the worker is connected once its call is open and a heartbeat has succeeded since the call
 /// was made: the Python SDK is healthy only when its last heartbeat succeeded
-/// (<c>sdks/python/hatchet_sdk/worker/action_listener_process.py</c>, <c>_compute_health</c>, lines 236-247), and
+/// (<c>sdks/python/hatchet_sdk/worker/action_listener_process.py</c>, <c>_compute_health</c>, lines 226-240), and
 /// it marks the heartbeat failed when its stream breaks (<c>clients/dispatcher/action_listener.py</c> line 281).
 /// A heartbeat that succeeds while the stream is down or a new call is still settling is kept for that call and
 /// counts only once the call is open. The old <c>Listen</c> has no heartbeat calls: the engine records the
