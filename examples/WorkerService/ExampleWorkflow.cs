@@ -13,12 +13,12 @@ internal static class ExampleWorkflow
     public const string Name = "example";
     public const string TaskName = "step";
 
-    /// <summary>The action the worker registers and the engine assigns (runnables/workflow.py lines 180-181: service name, ':', task name; the service name is the workflow's name in lower case).</summary>
+    /// <summary>The action the worker registers and the engine assigns (runnables/workflow.py lines 182-187: service name, ':', task name; the service name is the workflow's name in lower case).</summary>
     public const string Action = $"{Name}:{TaskName}";
 
     /// <summary>
     /// The workflow as the Python SDK declares a one-task workflow with its defaults (<c>runnables/workflow.py</c>
-    /// lines 184-258 and <c>runnables/task.py</c> lines 481-505 at upstream 89d130f): no triggers, the task a root
+    /// lines 192-276 and <c>runnables/task.py</c> lines 485-511 at upstream 89d130f): no triggers, the task a root
     /// task with no retries, a 60 s execution timeout and a 5 min schedule timeout (<c>hatchet.py</c> lines
     /// 410-411, written as <c>timedelta_to_expr</c> writes them), one default slot, empty conditions.
     /// </summary>

@@ -109,7 +109,7 @@ internal sealed partial class HatchetWorkerLoop : BackgroundService
         LogConnecting(this.logger, this.connection.Address, this.connection.Tls.Strategy, this.connection.Tls.ServerName, this.connection.TenantId);
         try
         {
-            // worker/worker.py lines 402-403 and 346-350: the workflows are registered before the worker itself.
+            // worker/worker.py lines 402-403 and 346-355: the workflows are registered before the worker itself.
             await this.CallUntilAnsweredAsync(
                 "PutWorkflow",
                 token => this.admin.PutWorkflowAsync(ExampleWorkflow.Definition(), this.headers, DateTime.UtcNow + RegisterDeadline, token).ResponseAsync,
@@ -142,7 +142,7 @@ internal sealed partial class HatchetWorkerLoop : BackgroundService
         }
         catch (RpcException exception)
         {
-            // worker.py lines 346-350: a worker whose workflow or registration is refused for good exits with an error.
+            // worker.py lines 346-355: a worker whose workflow or registration is refused for good exits with an error.
             LogRefused(this.logger, exception.Status);
             Environment.ExitCode = 1;
             this.lifetime.StopApplication();
@@ -215,7 +215,7 @@ internal sealed partial class HatchetWorkerLoop : BackgroundService
 
     private void Handle(AssignedAction action)
     {
-        // worker/action_listener_process.py lines 483-511: start runs; cancellations and batches are logged.
+        // worker/action_listener_process.py lines 484-512: start runs; cancellations and batches are logged.
         switch (action.ActionType)
         {
             case ActionType.StartStepRun:

@@ -20,7 +20,7 @@ internal sealed partial class TaskRuns(Dispatcher.DispatcherClient dispatcher, M
     /// <summary>Starts a task run and returns at once: the listen stream keeps being read while it runs.</summary>
     public void Start(AssignedAction action)
     {
-        // worker/action_listener_process.py lines 484-494 log every run received.
+        // worker/action_listener_process.py lines 484-496 log every run received.
         LogReceived(logger, action.TaskRunExternalId, action.ActionId, action.RetryCount);
         var run = Task.Run(() => this.RunAsync(action));
         this.running.TryAdd(run, 0);

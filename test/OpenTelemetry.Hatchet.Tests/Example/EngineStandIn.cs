@@ -143,7 +143,7 @@ internal sealed class EngineStandIn : IAsyncDisposable
                 throw new RpcException(new Grpc.Core.Status(StatusCode.NotFound, "worker not found"));
             }
 
-            // server.go, Heartbeat: LastListenerEstablished.Valid && !IsActive.
+            // server.go line 437, Heartbeat: LastListenerEstablished.Valid && !IsActive.
             if (engine.listenerEstablished && engine.openStreams == 0)
             {
                 engine.Journal.Enqueue("heartbeat-refused");
