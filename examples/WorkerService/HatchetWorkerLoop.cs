@@ -1,171 +1,284 @@
+using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
+using V1;
 
 namespace WorkerService;
 
 /// <summary>
-/// A minimal Hatchet worker on a client generated from dispatcher.proto: it registers, keeps the ListenV2
-/// stream open (reconnecting with exponential backoff), heartbeats every 4 s with a 5 s deadline, and answers
-/// each task run with STARTED then COMPLETED. It never calls HatchetWorkerHealth: the interceptor the client
-/// is wired with tells the healthcheck everything.
+/// A minimal Hatchet worker on clients generated from the engine's protos: it registers its workflow
+/// (<c>AdminService.PutWorkflow</c>) and itself (<c>Register</c>), keeps the <c>ListenV2</c> stream open, heartbeats,
+/// runs the task runs it is given, and on stop ends its stream, lets its runs finish, stops heartbeating and
+/// unsubscribes, in that order. It never calls HatchetWorkerHealth: the interceptor the dispatcher client is
+/// wired with tells the healthcheck everything.
 /// </summary>
-internal sealed partial class HatchetWorkerLoop(Dispatcher.DispatcherClient client, HatchetConnection connection, ILogger<HatchetWorkerLoop> logger) : BackgroundService
+/// <remarks>Upstream lines are cited beside each behaviour; all are from <c>hatchet-dev/hatchet</c> at 89d130f.</remarks>
+internal sealed partial class HatchetWorkerLoop : BackgroundService
 {
+    // clients/dispatcher/dispatcher.py line 40: Register (and the calls beside it) get 30 s.
+    private static readonly TimeSpan RegisterDeadline = TimeSpan.FromSeconds(30);
+
+    // clients/dispatcher/action_listener.py lines 79-96 and 139: a heartbeat every 4 s, each with 5 s to answer.
     private static readonly TimeSpan HeartbeatInterval = TimeSpan.FromSeconds(4);
     private static readonly TimeSpan HeartbeatDeadline = TimeSpan.FromSeconds(5);
-    private static readonly TimeSpan FirstBackoff = TimeSpan.FromMilliseconds(500);
-    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(8);
 
-    private readonly Metadata headers = connection.Token is { Length: > 0 } token ? new Metadata { { "authorization", $"Bearer {token}" } } : [];
+    // Not upstream: after a failed heartbeat the next one goes 1 s later, not 4 s, so that a worker whose stream is
+    // back is seen HEALTHY soon; the engine accepts heartbeats at any rate.
+    private static readonly TimeSpan HeartbeatRetryInterval = TimeSpan.FromSeconds(1);
+
+    // action_listener.py lines 298-305 and 314-319: the listen stream reconnects after 0.1 s x 2^retries with jitter,
+    // at most 5 s there; 1 s here so the worker is back within 5 s of the engine. Retries start again from 0 when the
+    // last stream lived longer than 5 s (run_event_listener.py line 24, DEFAULT_ACTION_LISTENER_RETRY_INTERVAL).
+    private static readonly TimeSpan MaxListenBackoff = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan LongLivedStream = TimeSpan.FromSeconds(5);
+
+    // action_listener.py lines 363-368: Unsubscribe gets 5 s.
+    private static readonly TimeSpan UnsubscribeDeadline = TimeSpan.FromSeconds(5);
+
+    private readonly Dispatcher.DispatcherClient dispatcher;
+    private readonly AdminService.AdminServiceClient admin;
+    private readonly HatchetConnection connection;
+    private readonly IHostApplicationLifetime lifetime;
+    private readonly ILogger<HatchetWorkerLoop> logger;
+    private readonly Metadata headers;
+    private readonly TaskRuns runs;
+    private readonly CancellationTokenSource listenStop = new();
+    private readonly CancellationTokenSource heartbeatStop = new();
+    private Task listening = Task.CompletedTask;
+    private Task heartbeating = Task.CompletedTask;
     private string workerId = string.Empty;
 
+    public HatchetWorkerLoop(Dispatcher.DispatcherClient dispatcher, AdminService.AdminServiceClient admin, HatchetConnection connection, IHostApplicationLifetime lifetime, ILogger<HatchetWorkerLoop> logger)
+    {
+        this.dispatcher = dispatcher;
+        this.admin = admin;
+        this.connection = connection;
+        this.lifetime = lifetime;
+        this.logger = logger;
+
+        // utils/api_auth.py: every call carries ("authorization", "bearer " + token).
+        this.headers = new Metadata { { "authorization", connection.Authorization } };
+        this.runs = new TaskRuns(dispatcher, this.headers, logger);
+    }
+
+    /// <summary>
+    /// Stops in the Python SDK's order (<c>worker/action_listener_process.py</c> lines 536-562 and 595-620):
+    /// the listen stream first, so no new run arrives; then the runs in progress finish and their events are
+    /// sent; only then heartbeats stop and the worker unsubscribes (<c>action_listener.py</c> lines 347-375).
+    /// </summary>
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
-        // Tells the engine, and through the interceptor the healthcheck, that the worker is going away.
+        await this.listenStop.CancelAsync().ConfigureAwait(false);
+        await this.listening.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         try
         {
-            await client.UnsubscribeAsync(new WorkerUnsubscribeRequest { WorkerId = this.workerId }, this.headers, DateTime.UtcNow.AddSeconds(2), cancellationToken).ConfigureAwait(false);
+            await this.runs.DrainAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch (RpcException exception)
+        catch (OperationCanceledException)
         {
-            LogCallFailed(logger, "Unsubscribe", exception.Status.ToString());
+            LogDrainCut(this.logger);
+        }
+
+        await this.heartbeatStop.CancelAsync().ConfigureAwait(false);
+        await this.heartbeating.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        if (this.workerId.Length > 0)
+        {
+            try
+            {
+                // Through the interceptor this also tells the healthcheck that the worker is going away.
+                await this.dispatcher.UnsubscribeAsync(new WorkerUnsubscribeRequest { WorkerId = this.workerId }, this.headers, DateTime.UtcNow + UnsubscribeDeadline, cancellationToken).ConfigureAwait(false);
+                LogUnsubscribed(this.logger, this.workerId);
+            }
+            catch (RpcException exception)
+            {
+                LogCallFailed(this.logger, "Unsubscribe", exception.Status);
+            }
         }
 
         await base.StopAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    public override void Dispose()
+    {
+        this.listenStop.Dispose();
+        this.heartbeatStop.Dispose();
+        base.Dispose();
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var backoff = FirstBackoff;
-        while (!stoppingToken.IsCancellationRequested)
+        LogConnecting(this.logger, this.connection.Address, this.connection.Tls.Strategy, this.connection.Tls.ServerName, this.connection.TenantId);
+        try
         {
-            try
-            {
-                var registered = await client.RegisterAsync(
+            // worker/worker.py lines 402-403 and 346-355: the workflows are registered before the worker itself.
+            await this.CallUntilAnsweredAsync(
+                "PutWorkflow",
+                token => this.admin.PutWorkflowAsync(ExampleWorkflow.Definition(), this.headers, DateTime.UtcNow + RegisterDeadline, token).ResponseAsync,
+                stoppingToken).ConfigureAwait(false);
+
+            // clients/dispatcher/dispatcher.py lines 84-104: name, actions, services ["default"] (action_listener_process.py
+            // line 332), labels, slot config and the runtime.
+            var registered = await this.CallUntilAnsweredAsync(
+                "Register",
+                token => this.dispatcher.RegisterAsync(
                     new WorkerRegisterRequest
                     {
                         WorkerName = "example-worker",
-                        Actions = { "example:step" },
+                        Actions = { ExampleWorkflow.Action },
+                        Services = { "default" },
                         SlotConfig = { ["default"] = 10 },
                         Labels = { ["example"] = new WorkerLabels { StrValue = "true" } },
-                        RuntimeInfo = new RuntimeInfo { Language = SDKS.Unknown, LanguageVersion = Environment.Version.ToString() },
+                        RuntimeInfo = WorkerRuntime.Describe(),
                     },
                     this.headers,
-                    cancellationToken: stoppingToken).ConfigureAwait(false);
-                this.workerId = registered.WorkerId;
-                break;
-            }
-            catch (RpcException exception)
-            {
-                LogCallFailed(logger, "Register", exception.Status.ToString());
-                await Task.Delay(backoff, stoppingToken).ConfigureAwait(false);
-                backoff = Next(backoff);
-            }
+                    DateTime.UtcNow + RegisterDeadline,
+                    token).ResponseAsync,
+                stoppingToken).ConfigureAwait(false);
+            this.workerId = this.runs.WorkerId = registered.WorkerId;
+            LogRegistered(this.logger, registered.WorkerId, registered.TenantId);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            return;
+        }
+        catch (RpcException exception)
+        {
+            // worker.py lines 346-355: a worker whose workflow or registration is refused for good exits with an error.
+            LogRefused(this.logger, exception.Status);
+            Environment.ExitCode = 1;
+            this.lifetime.StopApplication();
+            return;
         }
 
-        await Task.WhenAll(this.ListenAsync(stoppingToken), this.HeartbeatAsync(stoppingToken)).ConfigureAwait(false);
+        this.listening = this.ListenAsync(this.listenStop.Token);
+        this.heartbeating = this.HeartbeatAsync(this.heartbeatStop.Token);
+        await Task.WhenAll(this.listening, this.heartbeating).ConfigureAwait(false);
     }
 
-    private static TimeSpan Next(TimeSpan backoff) => backoff * 2 < MaxBackoff ? backoff * 2 : MaxBackoff;
-
-    private async Task ListenAsync(CancellationToken stoppingToken)
+    private async Task<T> CallUntilAnsweredAsync<T>(string call, Func<CancellationToken, Task<T>> send, CancellationToken stoppingToken)
     {
-        var backoff = FirstBackoff;
-        while (!stoppingToken.IsCancellationRequested)
+        for (var attempt = 1; ; attempt++)
         {
             try
             {
-                using var call = client.ListenV2(new WorkerListenRequest { WorkerId = this.workerId }, this.headers, cancellationToken: stoppingToken);
-                await foreach (var action in call.ResponseStream.ReadAllAsync(stoppingToken).ConfigureAwait(false))
-                {
-                    backoff = FirstBackoff;
-                    if (action.ActionType == ActionType.StartStepRun)
-                    {
-                        await this.RunAsync(action, stoppingToken).ConfigureAwait(false);
-                    }
-                }
+                return await send(stoppingToken).ConfigureAwait(false);
             }
-            catch (RpcException exception) when (!stoppingToken.IsCancellationRequested)
+            catch (RpcException exception) when (HatchetRetry.IsRetryable(exception.StatusCode) && !stoppingToken.IsCancellationRequested)
             {
-                LogCallFailed(logger, "ListenV2", exception.Status.ToString());
+                LogCallFailed(this.logger, call, exception.Status);
+                await Task.Delay(HatchetRetry.Backoff(attempt + 2, TimeSpan.FromSeconds(5)), stoppingToken).ConfigureAwait(false);
             }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        }
+    }
+
+    private async Task ListenAsync(CancellationToken stop)
+    {
+        var retries = 0;
+        while (!stop.IsCancellationRequested)
+        {
+            var opened = DateTime.UtcNow;
+            try
+            {
+                // Waits for the channel to be connected rather than failing at once while the engine is away, so
+                // the stream is open again as soon as the channel reconnects.
+                using var call = this.dispatcher.ListenV2(
+                    new WorkerListenRequest { WorkerId = this.workerId },
+                    new CallOptions(this.headers, cancellationToken: stop).WithWaitForReady());
+                await foreach (var action in call.ResponseStream.ReadAllAsync(stop).ConfigureAwait(false))
+                {
+                    retries = 0;
+                    this.Handle(action);
+                }
+
+                // action_listener.py lines 189-192: a stream the engine ends is reconnected like a broken one.
+                LogCallFailed(this.logger, "ListenV2", new Status(StatusCode.OK, "the engine ended the stream"));
+            }
+            catch (RpcException exception) when (!stop.IsCancellationRequested)
+            {
+                LogCallFailed(this.logger, "ListenV2", exception.Status);
+            }
+            catch (Exception exception) when (exception is OperationCanceledException or RpcException && stop.IsCancellationRequested)
             {
                 return;
             }
 
+            retries = DateTime.UtcNow - opened > LongLivedStream ? 1 : retries + 1;
             try
             {
-                await Task.Delay(backoff, stoppingToken).ConfigureAwait(false);
+                await Task.Delay(HatchetRetry.Backoff(retries, MaxListenBackoff), stop).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
                 return;
             }
-
-            backoff = Next(backoff);
         }
     }
 
-    private async Task RunAsync(AssignedAction action, CancellationToken stoppingToken)
+    private void Handle(AssignedAction action)
     {
-        await this.SendAsync(action, StepActionEventType.StepEventTypeStarted, stoppingToken).ConfigureAwait(false);
-        LogTaskRun(logger, action.ActionId, action.TaskRunExternalId);
-        await this.SendAsync(action, StepActionEventType.StepEventTypeCompleted, stoppingToken, payload: """{"done":true}""").ConfigureAwait(false);
-    }
-
-    private async Task SendAsync(AssignedAction action, StepActionEventType type, CancellationToken stoppingToken, string payload = "")
-    {
-        try
+        // worker/action_listener_process.py lines 484-512: start runs; cancellations and batches are logged.
+        switch (action.ActionType)
         {
-            await client.SendStepActionEventAsync(
-                new StepActionEvent
-                {
-                    WorkerId = this.workerId,
-                    TaskRunExternalId = action.TaskRunExternalId,
-                    ActionId = action.ActionId,
-                    EventTimestamp = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTime(DateTime.UtcNow),
-                    EventType = type,
-                    EventPayload = payload,
-                },
-                this.headers,
-                cancellationToken: stoppingToken).ConfigureAwait(false);
-        }
-        catch (RpcException exception)
-        {
-            LogCallFailed(logger, "SendStepActionEvent", exception.Status.ToString());
+            case ActionType.StartStepRun:
+                this.runs.Start(action);
+                break;
+            default:
+                LogNotRun(this.logger, action.ActionType, action.TaskRunExternalId);
+                break;
         }
     }
 
-    private async Task HeartbeatAsync(CancellationToken stoppingToken)
+    private async Task HeartbeatAsync(CancellationToken stop)
     {
-        using var timer = new PeriodicTimer(HeartbeatInterval);
-        try
+        while (!stop.IsCancellationRequested)
         {
-            do
+            var next = HeartbeatInterval;
+            try
             {
-                try
-                {
-                    await client.HeartbeatAsync(
-                        new HeartbeatRequest { WorkerId = this.workerId, HeartbeatAt = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTime(DateTime.UtcNow) },
-                        this.headers,
-                        DateTime.UtcNow + HeartbeatDeadline,
-                        stoppingToken).ConfigureAwait(false);
-                }
-                catch (RpcException exception) when (!stoppingToken.IsCancellationRequested)
-                {
-                    LogCallFailed(logger, "Heartbeat", exception.Status.ToString());
-                }
+                await this.dispatcher.HeartbeatAsync(
+                    new HeartbeatRequest { WorkerId = this.workerId, HeartbeatAt = Timestamp.FromDateTime(DateTime.UtcNow) },
+                    this.headers,
+                    DateTime.UtcNow + HeartbeatDeadline,
+                    stop).ConfigureAwait(false);
             }
-            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
+            catch (RpcException exception) when (!stop.IsCancellationRequested)
+            {
+                LogCallFailed(this.logger, "Heartbeat", exception.Status);
+                next = HeartbeatRetryInterval;
+            }
+            catch (RpcException)
+            {
+                return;
+            }
+
+            try
+            {
+                await Task.Delay(next, stop).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Task run {TaskRunId} of {Action} done")]
-    private static partial void LogTaskRun(ILogger logger, string action, string taskRunId);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Connecting to the Hatchet engine at {Address} (TLS {Strategy}, server name {ServerName}) for tenant {TenantId}")]
+    private static partial void LogConnecting(ILogger logger, Uri address, HatchetTlsStrategy strategy, string serverName, string tenantId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Registered with the Hatchet engine as worker {WorkerId} of tenant {TenantId}")]
+    private static partial void LogRegistered(ILogger logger, string workerId, string tenantId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Unsubscribed worker {WorkerId} from the Hatchet engine")]
+    private static partial void LogUnsubscribed(ILogger logger, string workerId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Received {ActionType} for task run {TaskRunId}: the example's task is too short to cancel and runs no batches")]
+    private static partial void LogNotRun(ILogger logger, ActionType actionType, string taskRunId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Hatchet {Call} failed: {Status}")]
-    private static partial void LogCallFailed(ILogger logger, string call, string status);
+    private static partial void LogCallFailed(ILogger logger, string call, Status status);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The host's stop timeout ended before every task run had finished")]
+    private static partial void LogDrainCut(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "The Hatchet engine refused this worker for good: {Status}. Check HATCHET_CLIENT_TOKEN and the engine's logs.")]
+    private static partial void LogRefused(ILogger logger, Status status);
 }

@@ -12,23 +12,32 @@ try
 {
     if (HatchetConnection.From(builder.Configuration) is { } connection)
     {
-        // A real worker: a client generated from dispatcher.proto, wired with the interceptor, which
-        // reads the status from the connection itself.
+        // A real worker: clients generated from the engine's protos. The dispatcher's is wired with the
+        // interceptor, which reads the status from the connection itself.
         builder.Services.AddSingleton(connection);
         builder.Services.AddGrpcClient<Dispatcher.DispatcherClient>(client => client.Address = connection.Address)
+            .ConfigurePrimaryHttpMessageHandler(() => HatchetTransport.CreateHandler(connection))
+            .AddHttpMessageHandler(() => new HatchetTransport.ServerNameHandler(connection))
+            .ConfigureChannel(HatchetTransport.ConfigureChannel)
             .AddInterceptor<HatchetDispatcherInterceptor>();
+        builder.Services.AddGrpcClient<V1.AdminService.AdminServiceClient>(client => client.Address = connection.Address)
+            .ConfigurePrimaryHttpMessageHandler(() => HatchetTransport.CreateHandler(connection))
+            .AddHttpMessageHandler(() => new HatchetTransport.ServerNameHandler(connection))
+            .ConfigureChannel(HatchetTransport.ConfigureChannel);
         builder.Services.AddHostedService<HatchetWorkerLoop>();
     }
     else
     {
-        // No engine named: the worker simulates its connection and reports it by hand.
+        // No engine named (no HATCHET_CLIENT_TOKEN): the worker simulates its connection and reports it by hand.
         builder.Services.AddHostedService<PeriodicWorker>();
         builder.Services.AddHostedService<SimulatedDispatcherConnection>();
     }
 
     using var host = builder.Build();
     await host.RunAsync();
-    return 0;
+
+    // Non-zero when the engine refused the worker for good (HatchetWorkerLoop sets it before stopping the host).
+    return Environment.ExitCode;
 }
 catch (Exception exception)
 {

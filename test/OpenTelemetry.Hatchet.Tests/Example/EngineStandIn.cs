@@ -1,0 +1,163 @@
+using System.Collections.Concurrent;
+using System.Net;
+using Grpc.Core;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using OpenTelemetry.Hatchet.Tests.Infrastructure;
+
+namespace OpenTelemetry.Hatchet.Tests.Example;
+
+/// <summary>
+/// An engine for the example worker's connection tests: the dispatcher and the v1 admin service on one port of
+/// 127.0.0.1, over h2c or TLS (optionally requiring a client certificate), that can be stopped and started
+/// again on the same port as an engine restart is, its state (the workers, as the engine's database) kept.
+/// </summary>
+/// <remarks>
+/// Its dispatcher follows the engine's rules that matter here (<c>internal/services/dispatcher/server.go</c> at
+/// upstream 89d130f): a heartbeat is refused with FAILED_PRECONDITION once a listen stream existed and none is
+/// open, and NOT_FOUND for an unknown worker. It keeps a journal of the calls, in order, for the stop-order test.
+/// </remarks>
+internal sealed class EngineStandIn : IAsyncDisposable
+{
+    private readonly TestCertificates? certificates;
+    private readonly bool requireClientCertificate;
+    private WebApplication? app;
+
+    private EngineStandIn(TestCertificates? certificates, bool requireClientCertificate)
+    {
+        this.certificates = certificates;
+        this.requireClientCertificate = requireClientCertificate;
+    }
+
+    public int Port { get; } = FreeTcpPort.Next();
+
+    public string HostPort => $"127.0.0.1:{this.Port}";
+
+    public TestAdminService.Workflows Workflows { get; } = new();
+
+    public ConcurrentQueue<WorkerRegisterRequest> Registrations { get; } = new();
+
+    /// <summary>Gets the calls in the order they happened: "register", "listen-opened", "listen-ended", "heartbeat", "heartbeat-refused", "unsubscribe".</summary>
+    public ConcurrentQueue<string> Journal { get; } = new();
+
+    /// <summary>Gets the subjects of the client certificates the engine was shown.</summary>
+    public ConcurrentQueue<string> ClientCertificates { get; } = new();
+
+    public int OpenStreams => this.openStreams;
+
+    private int openStreams;
+    private bool listenerEstablished;
+
+    public static async Task<EngineStandIn> StartAsync(TestCertificates? certificates = null, bool requireClientCertificate = false)
+    {
+        var engine = new EngineStandIn(certificates, requireClientCertificate);
+        await engine.StartAsync();
+        return engine;
+    }
+
+    /// <summary>Starts (again) on the same port.</summary>
+    public async Task StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, this.Port, listen =>
+        {
+            listen.Protocols = HttpProtocols.Http2;
+            if (this.certificates is { } tls)
+            {
+                listen.UseHttps(new HttpsConnectionAdapterOptions
+                {
+                    ServerCertificate = tls.Server,
+                    ClientCertificateMode = this.requireClientCertificate ? ClientCertificateMode.RequireCertificate : ClientCertificateMode.NoCertificate,
+                    ClientCertificateValidation = (certificate, _, _) => tls.Issued(certificate),
+                });
+            }
+        }));
+        builder.Services.AddGrpc();
+        builder.Services.AddSingleton(this);
+        builder.Services.AddSingleton(this.Workflows);
+        var application = builder.Build();
+        application.MapGrpcService<Dispatcher>();
+        application.MapGrpcService<TestAdminService>();
+        await application.StartAsync(TestContext.Current.CancellationToken);
+        this.app = application;
+    }
+
+    /// <summary>Stops at once, its connections cut, as an engine that crashes or is killed does.</summary>
+    public async Task StopAsync()
+    {
+        if (this.app is { } application)
+        {
+            this.app = null;
+            await application.StopAsync(new CancellationToken(canceled: true));
+            await application.DisposeAsync();
+        }
+    }
+
+    public ValueTask DisposeAsync() => new(this.StopAsync());
+
+    private sealed class Dispatcher(EngineStandIn engine) : global::Dispatcher.DispatcherBase
+    {
+        private const string WorkerId = "8d9c0c4e-5b1f-4c55-9d3e-0a7e8f1b2c3d";
+
+        public override Task<WorkerRegisterResponse> Register(WorkerRegisterRequest request, ServerCallContext context)
+        {
+            engine.Registrations.Enqueue(request);
+            engine.Journal.Enqueue("register");
+            if (context.GetHttpContext().Connection.ClientCertificate is { } certificate)
+            {
+                engine.ClientCertificates.Enqueue(certificate.Subject);
+            }
+
+            return Task.FromResult(new WorkerRegisterResponse { TenantId = HatchetTestTokens.Tenant, WorkerId = WorkerId, WorkerName = request.WorkerName });
+        }
+
+        public override async Task ListenV2(WorkerListenRequest request, IServerStreamWriter<AssignedAction> responseStream, ServerCallContext context)
+        {
+            Interlocked.Increment(ref engine.openStreams);
+            engine.listenerEstablished = true;
+            engine.Journal.Enqueue("listen-opened");
+            try
+            {
+                // Like grpc-go, nothing is sent on an idle stream; it stays open until the worker or a stop ends it.
+                await Task.Delay(Timeout.Infinite, context.CancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+            finally
+            {
+                Interlocked.Decrement(ref engine.openStreams);
+                engine.Journal.Enqueue("listen-ended");
+            }
+        }
+
+        public override Task<HeartbeatResponse> Heartbeat(HeartbeatRequest request, ServerCallContext context)
+        {
+            if (request.WorkerId != WorkerId)
+            {
+                throw new RpcException(new Grpc.Core.Status(StatusCode.NotFound, "worker not found"));
+            }
+
+            // server.go line 437, Heartbeat: LastListenerEstablished.Valid && !IsActive.
+            if (engine.listenerEstablished && engine.openStreams == 0)
+            {
+                engine.Journal.Enqueue("heartbeat-refused");
+                throw new RpcException(new Grpc.Core.Status(StatusCode.FailedPrecondition, "Heartbeat rejected, worker stream is not active"));
+            }
+
+            engine.Journal.Enqueue("heartbeat");
+            return Task.FromResult(new HeartbeatResponse());
+        }
+
+        public override Task<WorkerUnsubscribeResponse> Unsubscribe(WorkerUnsubscribeRequest request, ServerCallContext context)
+        {
+            engine.Journal.Enqueue("unsubscribe");
+            return Task.FromResult(new WorkerUnsubscribeResponse { TenantId = HatchetTestTokens.Tenant, WorkerId = request.WorkerId });
+        }
+    }
+}
