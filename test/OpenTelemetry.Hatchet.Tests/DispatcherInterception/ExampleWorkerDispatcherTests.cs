@@ -48,7 +48,7 @@ public sealed class ExampleWorkerDispatcherTests
         {
             e.HasRetryCount.Should().BeTrue("the engine keys a task run's events by its retry count");
             e.RetryCount.Should().Be(2);
-            e.WorkerId.Should().Be("worker-1");
+            e.WorkerId.Should().Be(dispatcher.WorkerIds.Single(), "the id the engine gave the registration");
             (e.JobId, e.JobRunId, e.TaskId, e.ActionId).Should().Be(("job-1", "job-run-1", "task-1", "example:step"));
             e.HasShouldNotRetry.Should().BeTrue();
         });

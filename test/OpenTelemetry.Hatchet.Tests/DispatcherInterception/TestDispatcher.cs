@@ -60,6 +60,9 @@ internal sealed class TestDispatcher : IAsyncDisposable
 
     public ConcurrentQueue<WorkerRegisterRequest> Registrations { get; } = new();
 
+    /// <summary>Gets the worker id given to each registration, in order.</summary>
+    public ConcurrentQueue<string> WorkerIds { get; } = new();
+
     public ConcurrentQueue<StepActionEvent> Events { get; } = new();
 
     public ConcurrentQueue<BatchActionEvent> BatchEvents { get; } = new();
@@ -289,6 +292,7 @@ internal sealed class TestDispatcher : IAsyncDisposable
             var slots = request.SlotConfig.Count > 0 ? request.SlotConfig.Values.Sum() : request.HasSlots ? request.Slots : 100;
             var id = Guid.NewGuid();
             state.workers[id] = new Worker(slots, new Dictionary<string, WorkerLabels>(request.Labels));
+            state.WorkerIds.Enqueue(id.ToString());
             return Task.FromResult(new WorkerRegisterResponse { TenantId = Tenant, WorkerId = id.ToString(), WorkerName = request.WorkerName });
         }
 
