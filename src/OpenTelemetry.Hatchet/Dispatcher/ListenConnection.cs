@@ -51,7 +51,8 @@ internal sealed class ListenConnection(HatchetWorkerHealth health, TimeProvider 
     {
         lock (this.gate)
         {
-            this.current?.Close();
+            // The call it replaces may still end later: Ended ignores it then, as it is no longer current.
+            this.current?.Settling?.Dispose();
             var call = new ListenCall(carriesHeartbeats);
             this.current = call;
             call.Settling = time.CreateTimer(static state => ((ListenCallSettled)state!).Settled(), new ListenCallSettled(this, call), SettleTime, Timeout.InfiniteTimeSpan);
