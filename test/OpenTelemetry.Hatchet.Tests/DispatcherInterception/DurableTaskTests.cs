@@ -14,8 +14,7 @@ public sealed class DurableTaskTests
     {
         await using var worker = await InterceptedWorker.StartHealthyAsync();
         using var channel = GrpcChannel.ForAddress(worker.Dispatcher.Address);
-        var durable = new V1.V1Dispatcher.V1DispatcherClient(channel.Intercept(worker.Host.Host.Services.GetRequiredService<HatchetDispatcherInterceptor>()));
-        using var stream = durable.DurableTask(cancellationToken: TestContext.Current.CancellationToken);
+        using var stream = OpenDurableTaskStream(worker, channel);
         await AssignAsync(worker, "durable-1");
 
         await stream.RequestStream.WriteAsync(new V1.DurableTaskRequest { EvictInvocation = new V1.DurableTaskEvictInvocationRequest { DurableTaskExternalId = "durable-1", InvocationCount = 1 } }, TestContext.Current.CancellationToken);
@@ -33,8 +32,7 @@ public sealed class DurableTaskTests
     {
         await using var worker = await InterceptedWorker.StartHealthyAsync();
         using var channel = GrpcChannel.ForAddress(worker.Dispatcher.Address);
-        var durable = new V1.V1Dispatcher.V1DispatcherClient(channel.Intercept(worker.Host.Host.Services.GetRequiredService<HatchetDispatcherInterceptor>()));
-        using var stream = durable.DurableTask(cancellationToken: TestContext.Current.CancellationToken);
+        using var stream = OpenDurableTaskStream(worker, channel);
         await stream.RequestStream.WriteAsync(new V1.DurableTaskRequest { RegisterWorker = new V1.DurableTaskRequestRegisterWorker { WorkerId = worker.Worker.WorkerId } }, TestContext.Current.CancellationToken);
         (await stream.ResponseStream.MoveNext(TestContext.Current.CancellationToken)).Should().BeTrue();
         await AssignAsync(worker, "durable-1");
@@ -45,6 +43,11 @@ public sealed class DurableTaskTests
         stream.ResponseStream.Current.ServerEvict.DurableTaskExternalId.Should().Be("durable-1");
         worker.Health.FreeSlots.Should().Be(10);
     }
+
+    // The worker's V1Dispatcher client, wired with the same interceptor as its dispatcher client.
+    private static AsyncDuplexStreamingCall<V1.DurableTaskRequest, V1.DurableTaskResponse> OpenDurableTaskStream(InterceptedWorker worker, GrpcChannel channel)
+        => new V1.V1Dispatcher.V1DispatcherClient(channel.Intercept(worker.Host.Host.Services.GetRequiredService<HatchetDispatcherInterceptor>()))
+            .DurableTask(cancellationToken: TestContext.Current.CancellationToken);
 
     private static async Task AssignAsync(InterceptedWorker worker, string id)
     {
