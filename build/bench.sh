@@ -472,7 +472,8 @@ aot_section=$(awk '$0 == "<!-- build/native-aot.sh -->" { keep = 1 } keep' "$out
   bdn_table HealthRequestBenchmarks
   echo
   echo "What \`HatchetDispatcherInterceptor\` adds to a generated Hatchet client's calls (answered in memory, so only"
-  echo "the client's own work is timed); Ratio is each row ÷ the heartbeat without the interceptor:"
+  echo "the client's own work is timed); Ratio is each row ÷ the same call or message without the interceptor, and"
+  echo "Added ns the difference: what the interceptor costs per heartbeat, per call, per listen-stream message:"
   echo
   bdn_table DispatcherInterceptorBenchmarks
   echo
