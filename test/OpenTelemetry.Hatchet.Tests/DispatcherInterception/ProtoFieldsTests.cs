@@ -117,8 +117,10 @@ public sealed class ProtoFieldsTests
     }
 
     [Fact]
-    public void The_shared_table_is_bounded_and_reads_more_types_than_it_keeps()
+    public void A_table_with_the_shared_tables_bounds_reads_more_types_than_it_keeps()
     {
+        // A table of its own: filling the shared one would leave later tests in this process reading the slow way.
+        var table = new ProtoFields.FieldTable(ProtoFields.MaxMessageTypes, ProtoFields.MaxKeptNumber);
         var named = NamedMessages().ToList();
         named.Select(pair => pair.Message.Descriptor).Distinct().Count().Should().BeGreaterThan(ProtoFields.MaxMessageTypes);
 
@@ -126,11 +128,11 @@ public sealed class ProtoFieldsTests
         {
             foreach (var (message, name) in named)
             {
-                ProtoFields.String(message, 1).Should().Be(name, message.Descriptor.FullName);
+                table.Find(message, 1)!.Accessor.GetValue(message).Should().Be(name, message.Descriptor.FullName);
             }
         }
 
-        ProtoFields.Fields.KeptMessageTypes.Should().Be(ProtoFields.MaxMessageTypes);
+        table.KeptMessageTypes.Should().Be(ProtoFields.MaxMessageTypes);
     }
 
     [Fact]
