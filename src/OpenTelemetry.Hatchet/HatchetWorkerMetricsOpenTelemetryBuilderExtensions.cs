@@ -89,14 +89,7 @@ public static class HatchetWorkerMetricsOpenTelemetryBuilderExtensions
         services.AddHostedService(provider => provider.GetRequiredService<HealthcheckServer>());
         services.AddMetrics(metrics => metrics.EnableMetrics(HatchetWorkerMeter.MeterName, instrumentName: null, OpenTelemetryListenerName, MeterScope.Local));
         services.AddOptions<PrometheusHttpListenerOptions>(ExporterOptionsName)
-            .Configure<HealthcheckServer>((exporter, server) => exporter.ConfigureHttpListener = (_, listener) => server.AttachExporterListener(listener))
-            .PostConfigure<HealthcheckServer>((exporter, server) =>
-            {
-                // The port keeps the exporter's answer for the exporter's own cache window and answers repeated
-                // scrapes from its own thread; the exporter, asked only by the port, then collects each time.
-                server.AnswerCacheWindow = TimeSpan.FromMilliseconds(Math.Max(0, exporter.ScrapeResponseCacheDurationMilliseconds));
-                exporter.ScrapeResponseCacheDurationMilliseconds = 0;
-            });
+            .Configure<HealthcheckServer>((exporter, server) => exporter.ConfigureHttpListener = (_, listener) => server.AttachExporterListener(listener));
 
         // The exporter is always added; it binds nothing until HealthcheckServer gives it a prefix, which it
         // does only when the healthcheck is enabled. Its options are named so that an application's own

@@ -21,8 +21,11 @@ internal sealed class ClientConnection(Socket socket, long now)
 
     public ConnectionState State { get; set; } = ConnectionState.Reading;
 
-    /// <summary>Gets or sets a value indicating whether the connection stays open after the forwarder's answer.</summary>
+    /// <summary>Gets or sets a value indicating whether the connection stays open after a relayed scrape's answer.</summary>
     public bool KeepAlive { get; set; }
+
+    /// <summary>Gets or sets the scrape waiting for the exporter, while <see cref="State"/> is <see cref="ConnectionState.Relaying"/>.</summary>
+    public RelayedScrape? Relayed { get; set; }
 
     /// <summary>Drops the first <paramref name="length"/> bytes: the request just answered.</summary>
     public void Consume(int length)
@@ -45,8 +48,8 @@ internal enum ConnectionState
     /// <summary>Waiting for a request head; the event loop polls it.</summary>
     Reading,
 
-    /// <summary>Handed to the metrics forwarder; the event loop leaves it alone until it comes back.</summary>
-    Forwarding,
+    /// <summary>A scrape waiting for the exporter's answer; the event loop only watches for its client hanging up.</summary>
+    Relaying,
 
     /// <summary>Answered and shut for sending; read and discarded until the client closes, so it sees the answer.</summary>
     Draining,

@@ -16,7 +16,7 @@ namespace OpenTelemetry.Hatchet.Healthcheck;
 /// <remarks>
 /// The public port is served by <see cref="HealthcheckSocketServer"/>, which needs no thread pool. The
 /// OpenTelemetry Prometheus exporter's HttpListener serves <c>/metrics</c> on a private loopback port
-/// that <see cref="MetricsForwarder"/> asks on each scrape. The exporter creates its listener when the
+/// that <see cref="ScrapeRelay"/> asks on each scrape. The exporter creates its listener when the
 /// MeterProvider is built and hands it to <see cref="AttachExporterListener"/> with no prefixes; a live
 /// HttpListener binds when a prefix is added and lets go when the last is removed, so its port follows the
 /// host too. No client knows the private port, which also keeps clear of a race in the managed
@@ -36,9 +36,6 @@ internal sealed class HealthcheckServer(
     private int exporterPort;
     private HealthcheckSocketServer? server;
     private (string Address, int Port) endpoint;
-
-    /// <summary>Gets or sets how long an answer of the exporter may be served again: its own cache window.</summary>
-    public TimeSpan AnswerCacheWindow { get; set; }
 
     /// <summary>Receives the Prometheus exporter's listener; called while the MeterProvider is built.</summary>
     public void AttachExporterListener(HttpListener listener)
@@ -86,7 +83,7 @@ internal sealed class HealthcheckServer(
         try
         {
             this.ServeExporterPrivately();
-            server = HealthcheckSocketServer.Start(address.Resolve(), port, new ProbeEndpoints(health, settings), health, this.AnswerCacheWindow, () => this.ExporterPort, logger);
+            server = HealthcheckSocketServer.Start(address.Resolve(), port, new ProbeEndpoints(health, settings), health, () => this.ExporterPort, logger);
         }
         catch (Exception exception)
         {

@@ -9,7 +9,8 @@ namespace OpenTelemetry.Hatchet.Healthcheck;
 /// <summary>
 /// Serves the public healthcheck port from one dedicated thread with plain sockets, so that <c>/health</c>,
 /// <c>/livez</c> and <c>/readyz</c> answer, truthfully, even while the .NET thread pool is starved.
-/// <c>/metrics</c> is handed to <see cref="MetricsForwarder"/>.
+/// <c>/metrics</c> is relayed to the Prometheus exporter by <see cref="ScrapeRelay"/>, and answered here with the
+/// package's own families (the fallback) when the relay cannot answer in time.
 /// </summary>
 /// <remarks>
 /// .NET's HttpListener and Kestrel both complete their socket I/O on the thread pool, so a starved pool
@@ -18,10 +19,20 @@ namespace OpenTelemetry.Hatchet.Healthcheck;
 /// only. It holds no thread per connection, so idle or slow clients cost a buffer each, not a thread:
 /// a request head must arrive within <see cref="RequestTimeout"/>, and at <see cref="MaxConnections"/> the
 /// connection idle longest is closed to make room for a new one.
+/// <para>
+/// A scrape is answered at once with the fallback while the pool is known starved: the exporter cannot answer
+/// then. Otherwise it goes to the relay, and the loop keeps its socket in view: a scrape whose client has gone is
+/// dropped, and one the relay has not answered by its deadline (from <c>X-Prometheus-Scrape-Timeout-Seconds</c>,
+/// <see cref="ScrapeDeadline"/>), or that is waiting when the pool is found starved, gets the fallback. A healthy
+/// worker's scrape gets the exporter's answer, with the runtime's metrics: the relay waits for nothing but it.
+/// </para>
 /// </remarks>
 internal sealed class HealthcheckSocketServer : IDisposable
 {
     public const int MaxConnections = 1000;
+
+    /// <summary>How many scrapes may wait for the exporter at once; beyond, a scrape is refused <c>503</c> at once.</summary>
+    public const int MaxWaitingScrapes = 256;
 
     public static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(10);
 
@@ -31,35 +42,33 @@ internal sealed class HealthcheckSocketServer : IDisposable
     private const int AcceptsPerTurn = 64;
 
     private readonly Socket[] listeners;
-    private readonly Socket wake;
-    private readonly EndPoint wakeEndPoint;
     private readonly Dictionary<Socket, ClientConnection> connections = [];
-    private readonly ConcurrentQueue<ClientConnection> returned = new();
+    private readonly List<RelayedScrape> relaying = [];
+    private readonly ConcurrentQueue<RelayedScrape> answered = new();
     private readonly List<Socket> ready = [];
     private readonly List<ClientConnection> expired = [];
     private readonly byte[] output = new byte[64 * 1024];
     private readonly ProbeEndpoints probes;
-    private readonly MetricsForwarder forwarder;
+    private readonly HatchetWorkerHealth health;
+    private readonly ScrapeRelay relay;
     private readonly ILogger logger;
     private readonly Thread thread;
     private volatile bool stopping;
     private long lastSweep;
 
-    private HealthcheckSocketServer(Socket[] listeners, ProbeEndpoints probes, HatchetWorkerHealth health, TimeSpan answerCacheWindow, Func<int?> exporterPort, ILogger logger)
+    private HealthcheckSocketServer(Socket[] listeners, ProbeEndpoints probes, HatchetWorkerHealth health, Func<int?> exporterPort, ILogger logger)
     {
         this.listeners = listeners;
         this.probes = probes;
+        this.health = health;
         this.logger = logger;
-        this.wake = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp) { Blocking = false };
-        this.wake.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        this.wakeEndPoint = this.wake.LocalEndPoint!;
-        this.forwarder = new MetricsForwarder(exporterPort, health, answerCacheWindow, this.Return, logger);
+        this.relay = new ScrapeRelay(exporterPort, health, this.answered.Enqueue, logger);
         this.thread = new Thread(this.Run) { IsBackground = true, Name = "Hatchet healthcheck" };
     }
 
     /// <summary>Binds the port on every address and starts serving.</summary>
     /// <exception cref="SocketException">The port cannot be bound on one of the addresses.</exception>
-    public static HealthcheckSocketServer Start(IReadOnlyList<ListenAddress> addresses, int port, ProbeEndpoints probes, HatchetWorkerHealth health, TimeSpan answerCacheWindow, Func<int?> exporterPort, ILogger logger)
+    public static HealthcheckSocketServer Start(IReadOnlyList<ListenAddress> addresses, int port, ProbeEndpoints probes, HatchetWorkerHealth health, Func<int?> exporterPort, ILogger logger)
     {
         var listeners = new List<Socket>();
         try
@@ -75,17 +84,16 @@ internal sealed class HealthcheckSocketServer : IDisposable
             throw;
         }
 
-        var server = new HealthcheckSocketServer([.. listeners], probes, health, answerCacheWindow, exporterPort, logger);
+        var server = new HealthcheckSocketServer([.. listeners], probes, health, exporterPort, logger);
         server.thread.Start();
         return server;
     }
 
+    /// <remarks>The loop sees the stop within one turn: a quarter of a second at most.</remarks>
     public void Dispose()
     {
         this.stopping = true;
-        this.Wake();
         this.thread.Join(TimeSpan.FromSeconds(5));
-        this.forwarder.Dispose();
         foreach (var listener in this.listeners)
         {
             listener.Dispose();
@@ -93,8 +101,8 @@ internal sealed class HealthcheckSocketServer : IDisposable
 
         foreach (var connection in this.connections.Values)
         {
-            // A connection still with the forwarder keeps its buffer: the forwarder may yet touch it.
-            if (connection.State == ConnectionState.Forwarding)
+            // A connection the relay is answering keeps its buffer: the relay may yet touch it.
+            if (connection.State == ConnectionState.Relaying)
             {
                 connection.Socket.Dispose();
             }
@@ -105,7 +113,7 @@ internal sealed class HealthcheckSocketServer : IDisposable
         }
 
         this.connections.Clear();
-        this.wake.Dispose();
+        this.relay.Dispose();
     }
 
     private static Socket Listen(ListenAddress address, int port)
@@ -147,25 +155,6 @@ internal sealed class HealthcheckSocketServer : IDisposable
         }
     }
 
-    // Called by the forwarder's thread when it is done with a connection.
-    private void Return(ClientConnection connection)
-    {
-        this.returned.Enqueue(connection);
-        this.Wake();
-    }
-
-    private void Wake()
-    {
-        try
-        {
-            this.wake.SendTo([1], this.wakeEndPoint);
-        }
-        catch (Exception exception) when (exception is SocketException or ObjectDisposedException)
-        {
-            // The loop wakes on its own within a quarter of a second.
-        }
-    }
-
     private void Run()
     {
         while (!this.stopping)
@@ -193,50 +182,63 @@ internal sealed class HealthcheckSocketServer : IDisposable
     {
         this.ready.Clear();
         this.ready.AddRange(this.listeners);
-        this.ready.Add(this.wake);
         foreach (var connection in this.connections.Values)
         {
-            if (connection.State is ConnectionState.Reading or ConnectionState.Draining)
+            // A relayed scrape's socket is watched too: its client's next request, once the relay has answered, or
+            // its hanging up, wakes the loop, which needs no other wake-up.
+            if (connection.State is ConnectionState.Reading or ConnectionState.Draining
+                || (connection.State == ConnectionState.Relaying && !connection.Relayed!.ClientSpoke))
             {
                 this.ready.Add(connection.Socket);
             }
         }
 
-        Socket.Select(this.ready, null, null, SelectTimeoutMicroseconds);
+        Socket.Select(this.ready, null, null, this.SelectTimeout());
         var now = Environment.TickCount64;
+        while (this.answered.TryDequeue(out var scrape))
+        {
+            this.relaying.Remove(scrape);
+            this.Resume(scrape.Connection, now);
+        }
+
         foreach (var socket in this.ready)
         {
-            if (socket == this.wake)
-            {
-                this.DrainWake();
-            }
-            else if (Array.IndexOf(this.listeners, socket) >= 0)
+            if (Array.IndexOf(this.listeners, socket) >= 0)
             {
                 this.Accept(socket, now);
             }
-            else if (this.connections.TryGetValue(socket, out var connection))
+            else if (!this.connections.TryGetValue(socket, out var connection))
+            {
+                continue;
+            }
+            else if (connection.State == ConnectionState.Relaying)
+            {
+                this.Watch(connection.Relayed!);
+            }
+            else
             {
                 this.Receive(connection, now);
             }
         }
 
-        while (this.returned.TryDequeue(out var connection))
-        {
-            this.Resume(connection, now);
-        }
-
+        this.AnswerOverdueScrapes(now);
         if (now - this.lastSweep >= 1000)
         {
             this.Sweep(now);
         }
     }
 
-    private void DrainWake()
+    // Until the next relayed scrape's deadline; 1 ms while a relayed client has spoken, as its socket is out of view.
+    private int SelectTimeout()
     {
-        while (this.wake.Available > 0)
+        var timeout = (long)SelectTimeoutMicroseconds;
+        var now = Environment.TickCount64;
+        foreach (var scrape in this.relaying)
         {
-            this.wake.Receive(this.output);
+            timeout = Math.Min(timeout, scrape.ClientSpoke ? 1000 : Math.Max(0, scrape.Deadline - now) * 1000);
         }
+
+        return (int)timeout;
     }
 
     private void Accept(Socket listener, long now)
@@ -270,7 +272,7 @@ internal sealed class HealthcheckSocketServer : IDisposable
         ClientConnection? idlest = null;
         foreach (var connection in this.connections.Values)
         {
-            if (connection.State != ConnectionState.Forwarding && (idlest is null || connection.RequestStarted < idlest.RequestStarted))
+            if (connection.State != ConnectionState.Relaying && (idlest is null || connection.RequestStarted < idlest.RequestStarted))
             {
                 idlest = connection;
             }
@@ -335,24 +337,27 @@ internal sealed class HealthcheckSocketServer : IDisposable
 
             // The body of a request with one is never read, so the connection cannot be reused after it.
             var keepAlive = head.KeepAlive && !head.HasBody;
-            // A scrape the exporter answered moments ago is answered here; any other goes to the forwarder.
             var scrape = head.Path == HealthcheckPath.Metrics && (head.IsGet || head.IsHead);
-            var length = scrape
-                ? this.forwarder.AnswerFromCache(head, connection.Buffer.AsSpan(0, connection.Count), this.output, keepAlive)
-                : this.probes.Respond(head, this.output, keepAlive);
-            if (scrape && length < 0)
+            if (scrape && !this.health.IsThreadPoolStarved)
             {
-                connection.State = ConnectionState.Forwarding;
-                if (this.forwarder.TryForward(connection, head, keepAlive))
+                if (this.relaying.Count >= MaxWaitingScrapes)
                 {
+                    this.Refuse(connection, 503, now);
                     return;
                 }
 
-                connection.State = ConnectionState.Reading;
-                this.Refuse(connection, 503, now);
+                var relayed = new RelayedScrape(connection, head, connection.Buffer.AsSpan(0, head.Length), keepAlive, now);
+                connection.Consume(head.Length);
+                connection.State = ConnectionState.Relaying;
+                connection.Relayed = relayed;
+                this.relaying.Add(relayed);
+                this.relay.Relay(relayed);
                 return;
             }
 
+            var length = scrape
+                ? this.WriteFallback(head.IsHead, ExpositionFormats.Negotiate(connection.Buffer.AsSpan(0, head.Length)[head.Accept]), keepAlive, "the thread pool is starved")
+                : this.probes.Respond(head, this.output, keepAlive);
             connection.Consume(head.Length);
             if (length < 0 || !this.Send(connection, length))
             {
@@ -405,8 +410,67 @@ internal sealed class HealthcheckSocketServer : IDisposable
         }
     }
 
+    // A client that hung up is no longer waiting: its scrape is dropped, so that it holds no place. A client that
+    // sent its next request early is left out of view until the relay has answered.
+    private void Watch(RelayedScrape scrape)
+    {
+        bool gone;
+        try
+        {
+            gone = scrape.Connection.Socket.Available == 0;
+        }
+        catch (Exception exception) when (exception is SocketException or ObjectDisposedException)
+        {
+            gone = true;
+        }
+
+        if (gone && scrape.TryClaim())
+        {
+            this.relaying.Remove(scrape);
+            this.Close(scrape.Connection);
+        }
+        else
+        {
+            scrape.ClientSpoke = true;
+        }
+    }
+
+    private void AnswerOverdueScrapes(long now)
+    {
+        var reason = this.stopping ? "the worker is stopping" : this.health.IsThreadPoolStarved ? "the thread pool is starved" : null;
+        for (var i = this.relaying.Count - 1; i >= 0; i--)
+        {
+            var scrape = this.relaying[i];
+            if ((reason is null && now < scrape.Deadline) || !scrape.TryClaim())
+            {
+                continue;
+            }
+
+            this.relaying.RemoveAt(i);
+            var connection = scrape.Connection;
+            var length = this.WriteFallback(scrape.IsHead, scrape.Format, scrape.KeepAlive, reason ?? "the exporter did not answer within the scrape's deadline");
+            connection.KeepAlive = scrape.KeepAlive;
+            if (!this.Send(connection, length))
+            {
+                this.Close(connection);
+                continue;
+            }
+
+            this.Resume(connection, now);
+        }
+    }
+
+    // The Hatchet families alone, for a scrape the exporter cannot answer in time: small enough to send at once.
+    private int WriteFallback(bool isHead, ExpositionFormat format, bool keepAlive, string reason)
+    {
+        Log.ScrapeAnsweredAlone(this.logger, reason);
+        var body = HatchetFamiliesWriter.WriteExposition(this.health, format);
+        return HttpResponseWriter.Write(this.output, 200, ExpositionFormats.ContentType(format), body, keepAlive, omitBody: isHead);
+    }
+
     private void Resume(ClientConnection connection, long now)
     {
+        connection.Relayed = null;
         if (this.stopping || !connection.KeepAlive)
         {
             this.Linger(connection, now);

@@ -16,8 +16,9 @@ internal enum HealthcheckPath
 /// <summary>What a request asks for, read from its head without allocating.</summary>
 /// <remarks>
 /// Only what the healthcheck needs is kept: nothing of the request is ever written back, so a hostile
-/// client cannot make the port reflect its input. The <c>Accept</c> header is kept as a range of the
-/// buffer for <c>/metrics</c>, whose format the Prometheus exporter negotiates.
+/// client cannot make the port reflect its input. The <c>Accept</c> and <c>X-Prometheus-Scrape-Timeout-Seconds</c>
+/// headers are kept as ranges of the buffer for <c>/metrics</c>: the Prometheus exporter negotiates the format
+/// from the first, and the second says how long the scraper waits.
 /// <para>
 /// The head is read line by line, left to right, and refused at the first line RFC 9112 forbids, so a
 /// request that arrives in pieces gets the answer it would get whole, and as soon as the answer is
@@ -32,7 +33,8 @@ internal readonly record struct HttpRequestHead(
     HealthcheckPath Path,
     bool KeepAlive,
     bool HasBody,
-    Range Accept)
+    Range Accept,
+    Range ScrapeTimeout)
 {
     // RFC 9110 §5.6.2 tchar.
     private static readonly SearchValues<byte> TokenBytes = SearchValues.Create("!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"u8);
@@ -110,7 +112,8 @@ internal readonly record struct HttpRequestHead(
             PathOf(buffer[requestLine.Target]),
             fields.KeepAlive,
             fields.HasBody,
-            fields.Accept);
+            fields.Accept,
+            fields.ScrapeTimeout);
         return HttpParse.Complete;
     }
 
@@ -306,6 +309,8 @@ internal readonly record struct HttpRequestHead(
 
         public Range Accept { get; private set; }
 
+        public Range ScrapeTimeout { get; private set; }
+
         /// <summary>Gets a value indicating whether the fields make a request RFC 9112 allows, once all are read.</summary>
         public readonly bool IsValidAtEnd
             => (!this.http11 || this.hosts == 1)
@@ -361,6 +366,10 @@ internal readonly record struct HttpRequestHead(
             else if (Ascii.EqualsIgnoreCase(name, "Accept"u8))
             {
                 this.Accept = start..(start + value.Length);
+            }
+            else if (Ascii.EqualsIgnoreCase(name, "X-Prometheus-Scrape-Timeout-Seconds"u8))
+            {
+                this.ScrapeTimeout = start..(start + value.Length);
             }
 
             return true;

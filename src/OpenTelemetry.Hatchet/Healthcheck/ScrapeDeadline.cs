@@ -1,5 +1,4 @@
 using System.Buffers.Text;
-using System.Text;
 
 namespace OpenTelemetry.Hatchet.Healthcheck;
 
@@ -33,21 +32,5 @@ internal static class ScrapeDeadline
         var timeout = TimeSpan.FromSeconds(Math.Min(seconds, Longest.TotalSeconds * 2));
         var budget = TimeSpan.FromTicks(Math.Min((long)(timeout.Ticks * 0.8), (timeout - Margin).Ticks));
         return budget < Shortest ? Shortest : budget > Longest ? Longest : budget;
-    }
-
-    /// <summary>The value of the header <paramref name="name"/> in a request head, or empty.</summary>
-    public static ReadOnlySpan<byte> HeaderValue(ReadOnlySpan<byte> head, ReadOnlySpan<byte> name)
-    {
-        foreach (var range in head.Split("\r\n"u8))
-        {
-            var line = head[range];
-            var colon = line.IndexOf((byte)':');
-            if (colon == name.Length && Ascii.EqualsIgnoreCase(line[..colon], name))
-            {
-                return line[(colon + 1)..].Trim(" \t"u8);
-            }
-        }
-
-        return [];
     }
 }
