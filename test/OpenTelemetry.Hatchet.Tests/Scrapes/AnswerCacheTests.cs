@@ -7,8 +7,8 @@ using OpenTelemetry.Metrics;
 namespace OpenTelemetry.Hatchet.Tests.Scrapes;
 
 /// <summary>
-/// The exporter's cache window, kept by the port: a scrape within it is answered from the port's thread
-/// without a collection, one after it is collected anew.
+/// The exporter's own cache window, used through the port: a scrape within it is answered without a collection,
+/// one after it is collected anew, and a cached answer gets the Hatchet families as a fresh one does.
 /// </summary>
 public sealed class AnswerCacheTests
 {
@@ -67,9 +67,25 @@ public sealed class AnswerCacheTests
         counted.Collections.Should().Be(2);
     }
 
-    private static async Task<Counted> CountedAsync(int cacheMilliseconds)
+    [Fact]
+    public async Task Cached_answer_that_lacks_the_hatchet_families_gets_them_on_every_scrape()
     {
-        var counted = new Counted();
+        // A gauge of the application that throws makes the exporter's answer lack the Hatchet families (see
+        // ExporterFaultTests); the exporter caches that answer as it is.
+        await using var counted = await CountedAsync(cacheMilliseconds: 60_000, throwing: true);
+
+        var first = await counted.Worker.Client.GetAsync("/metrics");
+        var cached = await counted.Worker.Client.GetAsync("/metrics");
+
+        counted.Collections.Should().Be(1, "the second scrape is the exporter's cached answer");
+        MetricsEndpointTests.SampleValue(first.Body, "hatchet_worker_status").Should().Be(1);
+        MetricsEndpointTests.SampleValue(cached.Body, "hatchet_worker_status").Should().Be(1);
+        cached.Body.Should().Be(first.Body);
+    }
+
+    private static async Task<Counted> CountedAsync(int cacheMilliseconds, bool throwing = false)
+    {
+        var counted = new Counted(throwing);
         counted.Worker = await WorkerHost.StartAsync(services: services =>
         {
             services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter(counted.Meter.Name));
@@ -82,10 +98,12 @@ public sealed class AnswerCacheTests
     {
         private int collections;
 
-        public Counted()
+        public Counted(bool throwing)
         {
             this.Meter = new Meter($"Counted.{Guid.NewGuid():N}");
-            this.Meter.CreateObservableGauge("counted.gauge", () => Interlocked.Increment(ref this.collections));
+            this.Meter.CreateObservableGauge("counted.gauge", () => Interlocked.Increment(ref this.collections) > 0 && throwing
+                ? throw new InvalidOperationException("the app's gauge failed")
+                : this.collections);
         }
 
         public Meter Meter { get; }
