@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
@@ -31,9 +30,6 @@ internal sealed class HealthcheckSocketServer : IDisposable
 {
     public const int MaxConnections = 1000;
 
-    /// <summary>How many scrapes may wait for the exporter at once; beyond, a scrape is refused <c>503</c> at once.</summary>
-    public const int MaxWaitingScrapes = 256;
-
     public static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(10);
 
     // After the answer, how long a closing connection is read and discarded so the client sees the answer.
@@ -43,14 +39,12 @@ internal sealed class HealthcheckSocketServer : IDisposable
 
     private readonly Socket[] listeners;
     private readonly Dictionary<Socket, ClientConnection> connections = [];
-    private readonly List<RelayedScrape> relaying = [];
-    private readonly ConcurrentQueue<RelayedScrape> answered = new();
     private readonly List<Socket> ready = [];
     private readonly List<ClientConnection> expired = [];
     private readonly byte[] output = new byte[64 * 1024];
     private readonly ProbeEndpoints probes;
     private readonly HatchetWorkerHealth health;
-    private readonly ScrapeRelay relay;
+    private readonly WaitingScrapes scrapes;
     private readonly ILogger logger;
     private readonly Thread thread;
     private volatile bool stopping;
@@ -62,7 +56,7 @@ internal sealed class HealthcheckSocketServer : IDisposable
         this.probes = probes;
         this.health = health;
         this.logger = logger;
-        this.relay = new ScrapeRelay(exporterPort, health, this.answered.Enqueue, logger);
+        this.scrapes = new WaitingScrapes(exporterPort, health, logger);
         this.thread = new Thread(this.Run) { IsBackground = true, Name = "Hatchet healthcheck" };
     }
 
@@ -113,7 +107,7 @@ internal sealed class HealthcheckSocketServer : IDisposable
         }
 
         this.connections.Clear();
-        this.relay.Dispose();
+        this.scrapes.Dispose();
     }
 
     private static Socket Listen(ListenAddress address, int port)
@@ -193,12 +187,11 @@ internal sealed class HealthcheckSocketServer : IDisposable
             }
         }
 
-        Socket.Select(this.ready, null, null, this.SelectTimeout());
+        Socket.Select(this.ready, null, null, this.scrapes.SelectTimeoutMicroseconds(Environment.TickCount64, SelectTimeoutMicroseconds));
         var now = Environment.TickCount64;
-        while (this.answered.TryDequeue(out var scrape))
+        while (this.scrapes.TryTakeAnswered(out var answered))
         {
-            this.relaying.Remove(scrape);
-            this.Resume(scrape.Connection, now);
+            this.Resume(answered, now);
         }
 
         foreach (var socket in this.ready)
@@ -213,7 +206,10 @@ internal sealed class HealthcheckSocketServer : IDisposable
             }
             else if (connection.State == ConnectionState.Relaying)
             {
-                this.Watch(connection.Relayed!);
+                if (this.scrapes.Watch(connection.Relayed!))
+                {
+                    this.Close(connection);
+                }
             }
             else
             {
@@ -226,19 +222,6 @@ internal sealed class HealthcheckSocketServer : IDisposable
         {
             this.Sweep(now);
         }
-    }
-
-    // Until the next relayed scrape's deadline; 1 ms while a relayed client has spoken, as its socket is out of view.
-    private int SelectTimeout()
-    {
-        var timeout = (long)SelectTimeoutMicroseconds;
-        var now = Environment.TickCount64;
-        foreach (var scrape in this.relaying)
-        {
-            timeout = Math.Min(timeout, scrape.ClientSpoke ? 1000 : Math.Max(0, scrape.Deadline - now) * 1000);
-        }
-
-        return (int)timeout;
     }
 
     private void Accept(Socket listener, long now)
@@ -340,7 +323,7 @@ internal sealed class HealthcheckSocketServer : IDisposable
             var scrape = head.Path == HealthcheckPath.Metrics && (head.IsGet || head.IsHead);
             if (scrape && !this.health.IsThreadPoolStarved)
             {
-                if (this.relaying.Count >= MaxWaitingScrapes)
+                if (this.scrapes.IsFull)
                 {
                     this.Refuse(connection, 503, now);
                     return;
@@ -350,8 +333,7 @@ internal sealed class HealthcheckSocketServer : IDisposable
                 connection.Consume(head.Length);
                 connection.State = ConnectionState.Relaying;
                 connection.Relayed = relayed;
-                this.relaying.Add(relayed);
-                this.relay.Relay(relayed);
+                this.scrapes.Relay(relayed);
                 return;
             }
 
@@ -410,43 +392,11 @@ internal sealed class HealthcheckSocketServer : IDisposable
         }
     }
 
-    // A client that hung up is no longer waiting: its scrape is dropped, so that it holds no place. A client that
-    // sent its next request early is left out of view until the relay has answered.
-    private void Watch(RelayedScrape scrape)
-    {
-        bool gone;
-        try
-        {
-            gone = scrape.Connection.Socket.Available == 0;
-        }
-        catch (Exception exception) when (exception is SocketException or ObjectDisposedException)
-        {
-            gone = true;
-        }
-
-        if (gone && scrape.TryClaim())
-        {
-            this.relaying.Remove(scrape);
-            this.Close(scrape.Connection);
-        }
-        else
-        {
-            scrape.ClientSpoke = true;
-        }
-    }
-
     private void AnswerOverdueScrapes(long now)
     {
         var reason = this.stopping ? "the worker is stopping" : this.health.IsThreadPoolStarved ? "the thread pool is starved" : null;
-        for (var i = this.relaying.Count - 1; i >= 0; i--)
+        foreach (var scrape in this.scrapes.TakeOverdue(now, all: reason is not null))
         {
-            var scrape = this.relaying[i];
-            if ((reason is null && now < scrape.Deadline) || !scrape.TryClaim())
-            {
-                continue;
-            }
-
-            this.relaying.RemoveAt(i);
             var connection = scrape.Connection;
             var length = this.WriteFallback(scrape.IsHead, scrape.Format, scrape.KeepAlive, reason ?? "the exporter did not answer within the scrape's deadline");
             connection.KeepAlive = scrape.KeepAlive;

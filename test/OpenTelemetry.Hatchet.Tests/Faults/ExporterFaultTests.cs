@@ -103,7 +103,7 @@ public sealed class ExporterFaultTests
             // Every waiting scrape holds a place until the exporter answers or its deadline passes; beyond the
             // limit a scrape is refused at once rather than left waiting.
             const int Refused = 4;
-            for (var i = 0; i < HealthcheckSocketServer.MaxWaitingScrapes + Refused; i++)
+            for (var i = 0; i < WaitingScrapes.Limit + Refused; i++)
             {
                 var connection = await RawConnection.OpenAsync(worker.Port);
                 connections.Add(connection);
@@ -121,7 +121,7 @@ public sealed class ExporterFaultTests
             var all = (await Task.WhenAll(answers)).Select(answer => answer.Status).ToList();
 
             answeredWhileHeld.Should().Equal(Enumerable.Repeat(503, Refused));
-            all.Count(status => status == 200).Should().Be(HealthcheckSocketServer.MaxWaitingScrapes);
+            all.Count(status => status == 200).Should().Be(WaitingScrapes.Limit);
             all.Count(status => status == 503).Should().Be(Refused);
         }
         finally
