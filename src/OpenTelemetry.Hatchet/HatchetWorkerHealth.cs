@@ -113,7 +113,9 @@ public sealed class HatchetWorkerHealth
     /// Reports that the worker has started connecting its listener to the Hatchet dispatcher. From now on the
     /// listener and heartbeat rules apply: the worker is <see cref="HatchetWorkerStatus.Starting"/> until
     /// <see cref="ReportListenerConnected()"/>, and <see cref="HatchetWorkerStatus.Unhealthy"/> if that does not
-    /// come within <see cref="HatchetWorkerMetricsOptions.ListenerConnectTimeout"/>.
+    /// come within <see cref="HatchetWorkerMetricsOptions.ListenerConnectTimeout"/> of the first attempt: reporting
+    /// again while still connecting keeps that clock. After a lost connection the worker stays
+    /// <see cref="HatchetWorkerStatus.Unhealthy"/> until it is connected again.
     /// </summary>
     public void ReportListenerConnecting() => this.Update(this.rules.Value.Listener.Connecting);
 
@@ -156,13 +158,13 @@ public sealed class HatchetWorkerHealth
         => this.Update(() => this.rules.Value.Listener.Connected(streamCarriesHeartbeats));
 
     /// <summary>
-    /// The worker is registering with the dispatcher: a registration starts afresh, even after an
-    /// <c>Unsubscribe</c>, and the listener rules start over from connecting.
+    /// The worker is registering with the dispatcher: the listener rules go to connecting, keeping the clock of a
+    /// registration still retrying; a registration after <c>Unsubscribe</c> starts afresh.
     /// </summary>
     internal void ReportRegistering() => this.Update(() =>
     {
+        this.rules.Value.Listener.Connecting(afresh: this.unsubscribed);
         this.unsubscribed = false;
-        this.rules.Value.Listener.Connecting();
     });
 
     /// <summary>The worker told the dispatcher it is going away: unhealthy until it registers again.</summary>

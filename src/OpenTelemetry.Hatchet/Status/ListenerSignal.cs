@@ -29,11 +29,21 @@ internal sealed class ListenerSignal(TimeProvider time, TimeSpan connectTimeout,
         Connected,
     }
 
-    /// <summary>Gets a value indicating whether the worker has reported anything about its listener.</summary>
-    public bool IsReported => this.state != State.NotReported;
+    public void Connecting() => this.Connecting(afresh: false);
 
-    public void Connecting()
+    /// <summary>
+    /// The worker is (again) trying to connect. Attempts in a row keep the clock of the first, so a worker that retries
+    /// more often than the connect timeout still turns <c>UNHEALTHY</c> when it passes, as the Python SDK's does; a
+    /// worker that lost its connection stays <c>UNHEALTHY</c> until it has one again, as Python's does. Only
+    /// <paramref name="afresh"/> (a registration after <c>Unsubscribe</c>) starts over at <c>STARTING</c>.
+    /// </summary>
+    public void Connecting(bool afresh)
     {
+        if (!afresh && (this.state == State.Connecting || this.failure is not null))
+        {
+            return;
+        }
+
         this.heartbeatsOnStream = false;
         this.state = State.Connecting;
         this.since = time.GetTimestamp();

@@ -155,6 +155,36 @@ public sealed class ConnectionHealthTests
     }
 
     [Fact]
+    public async Task Registration_retried_more_often_than_the_connect_timeout_still_turns_unhealthy_when_it_passes()
+    {
+        await using var worker = await InterceptedWorker.StartAsync();
+        await worker.Dispatcher.DisposeAsync();
+        var cancel = TestContext.Current.CancellationToken;
+
+        // The engine is down: the worker retries its registration twice a second, as a worker loop with backoff does.
+        var unhealthy = Eventually.Until(
+            async () =>
+            {
+                try
+                {
+                    await worker.Worker.Client.RegisterAsync(TestWorker.Registration(), cancellationToken: cancel);
+                }
+                catch (Grpc.Core.RpcException)
+                {
+                }
+
+                await Task.Delay(TimeSpan.FromMilliseconds(500), cancel);
+                return await worker.Client.GetAsync("/health");
+            },
+            reply => reply.Body.Contains("UNHEALTHY", StringComparison.Ordinal),
+            "the connect timeout to pass although every retry says the worker is connecting",
+            InterceptedWorker.ConnectTimeout + TimeSpan.FromSeconds(5));
+
+        (await unhealthy).Status.Should().Be(HttpStatusCode.ServiceUnavailable);
+        worker.Health.Evaluate().Reason.Should().Contain("has not connected");
+    }
+
+    [Fact]
     public async Task New_registration_after_an_unsubscribe_starts_afresh_and_becomes_healthy()
     {
         await using var worker = await InterceptedWorker.StartHealthyAsync();

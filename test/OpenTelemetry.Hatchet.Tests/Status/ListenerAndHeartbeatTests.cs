@@ -39,6 +39,38 @@ public sealed class ListenerAndHeartbeatTests
     }
 
     [Fact]
+    public void Connecting_reported_again_keeps_the_first_attempts_clock()
+    {
+        // A worker that retries its registration every 4 s: the Python SDK is UNHEALTHY 10 s after its first attempt.
+        var worker = new ClockedHealth();
+
+        worker.Health.ReportListenerConnecting();
+        worker.Advance(4);
+        worker.Health.ReportListenerConnecting();
+        worker.Advance(4);
+        worker.Health.ReportListenerConnecting();
+        worker.Advance(2);
+
+        worker.Status.Should().Be(HatchetWorkerStatus.Unhealthy);
+        worker.Reason.Should().Contain("has not connected").And.Contain("10 s");
+    }
+
+    [Fact]
+    public void Lost_listener_that_reports_connecting_again_stays_unhealthy_until_it_connects()
+    {
+        var worker = new ClockedHealth();
+        worker.Health.ReportListenerConnected();
+        worker.Health.ReportListenerDisconnected("the stream broke");
+
+        worker.Health.ReportListenerConnecting();
+
+        worker.Status.Should().Be(HatchetWorkerStatus.Unhealthy, "a worker that was connected and lost it is not starting");
+        worker.Reason.Should().Contain("the stream broke");
+        worker.Health.ReportListenerConnected();
+        worker.Status.Should().Be(HatchetWorkerStatus.Healthy);
+    }
+
+    [Fact]
     public void Connect_timeout_is_configurable()
     {
         var worker = new ClockedHealth(options => options.ListenerConnectTimeout = TimeSpan.FromSeconds(30));
