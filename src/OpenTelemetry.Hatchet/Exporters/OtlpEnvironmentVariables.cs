@@ -7,6 +7,4 @@ internal static class OtlpEnvironmentVariables
     public const string Protocol = "OTEL_EXPORTER_OTLP_PROTOCOL";
     public const string MetricsEndpoint = "OTEL_EXPORTER_OTLP_METRICS_ENDPOINT";
     public const string MetricsProtocol = "OTEL_EXPORTER_OTLP_METRICS_PROTOCOL";
-    public const string ServiceName = "OTEL_SERVICE_NAME";
-    public const string ResourceAttributes = "OTEL_RESOURCE_ATTRIBUTES";
 }

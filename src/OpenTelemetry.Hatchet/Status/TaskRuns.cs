@@ -110,17 +110,19 @@ internal sealed class TaskRuns(TimeProvider time, int capacity = TaskRuns.Defaul
         }
     }
 
+    // Instruments are recorded after the lock is let go: a listener of the meter runs its own code there.
     public void Assigned(string id, string action, TaskRunInstruments? instruments)
     {
+        RunEnd? ended = null;
         lock (this.gate)
         {
             if (this.runs.TryGetValue(id, out var earlier))
             {
-                this.End(earlier, TaskRunOutcome.Unknown, instruments);
+                ended = this.End(earlier, TaskRunOutcome.Unknown);
             }
             else if (this.runs.Count >= capacity && this.byAssignment.First is { } oldest)
             {
-                this.End(oldest.Value, TaskRunOutcome.Unknown, instruments);
+                ended = this.End(oldest.Value, TaskRunOutcome.Unknown);
             }
 
             var run = new Run(id, action, time.GetTimestamp());
@@ -130,31 +132,42 @@ internal sealed class TaskRuns(TimeProvider time, int capacity = TaskRuns.Defaul
             Interlocked.Increment(ref this.holdingSlots);
             run.HoldsSlot = true;
         }
+
+        ended?.RecordIn(instruments);
     }
 
     public void Started(string id, TaskRunInstruments? instruments)
     {
+        string action;
+        TimeSpan waited;
         lock (this.gate)
         {
-            if (this.runs.TryGetValue(id, out var run) && run.WaitingNode is { } node)
+            if (!this.runs.TryGetValue(id, out var run) || run.WaitingNode is not { } node)
             {
-                this.waiting.Remove(node);
-                run.WaitingNode = null;
-                run.StartedAt = time.GetTimestamp();
-                instruments?.Started(run.Action, time.GetElapsedTime(run.AssignedAt, run.StartedAt.Value));
+                return;
             }
+
+            this.waiting.Remove(node);
+            run.WaitingNode = null;
+            run.StartedAt = time.GetTimestamp();
+            (action, waited) = (run.Action, time.GetElapsedTime(run.AssignedAt, run.StartedAt.Value));
         }
+
+        instruments?.Started(action, waited);
     }
 
     public void Ended(string id, string outcome, TaskRunInstruments? instruments)
     {
+        RunEnd? ended = null;
         lock (this.gate)
         {
             if (this.runs.TryGetValue(id, out var run))
             {
-                this.End(run, outcome, instruments);
+                ended = this.End(run, outcome);
             }
         }
+
+        ended?.RecordIn(instruments);
     }
 
     public void SlotReleased(string id)
@@ -168,7 +181,7 @@ internal sealed class TaskRuns(TimeProvider time, int capacity = TaskRuns.Defaul
         }
     }
 
-    private void End(Run run, string outcome, TaskRunInstruments? instruments)
+    private RunEnd End(Run run, string outcome)
     {
         this.runs.Remove(run.Id);
         this.byAssignment.Remove(run.AssignmentNode!);
@@ -178,7 +191,7 @@ internal sealed class TaskRuns(TimeProvider time, int capacity = TaskRuns.Defaul
         }
 
         this.ReleaseSlot(run);
-        instruments?.Ended(run.Action, outcome, run.StartedAt is { } started ? time.GetElapsedTime(started) : null);
+        return new RunEnd(run.Action, outcome, run.StartedAt is { } started ? time.GetElapsedTime(started) : null);
     }
 
     private void ReleaseSlot(Run run)
@@ -188,6 +201,12 @@ internal sealed class TaskRuns(TimeProvider time, int capacity = TaskRuns.Defaul
             run.HoldsSlot = false;
             Interlocked.Decrement(ref this.holdingSlots);
         }
+    }
+
+    /// <summary>A run's end, recorded once the lock is let go.</summary>
+    private readonly record struct RunEnd(string Action, string Outcome, TimeSpan? Duration)
+    {
+        public void RecordIn(TaskRunInstruments? instruments) => instruments?.Ended(this.Action, this.Outcome, this.Duration);
     }
 
     private sealed class Run(string id, string action, long assignedAt)
