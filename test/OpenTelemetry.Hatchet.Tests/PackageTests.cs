@@ -53,6 +53,16 @@ public sealed class PackageTests : IClassFixture<PackageTests.PackedPackage>
     }
 
     [Fact]
+    public void Repository_and_project_urls_are_the_address_given_at_pack_time()
+    {
+        var repository = this.package.MetadataElement("repository");
+
+        ((string?)repository.Attribute("type")).Should().Be("git");
+        ((string?)repository.Attribute("url")).Should().Be(PackedPackage.RepositoryUrl);
+        this.package.Metadata("projectUrl").Should().Be(PackedPackage.RepositoryUrl);
+    }
+
+    [Fact]
     public void Meter_version_is_the_package_version()
     {
         this.package.Metadata("version").Should().Be(Metrics.HatchetWorkerMeter.Version);
@@ -88,17 +98,22 @@ public sealed class PackageTests : IClassFixture<PackageTests.PackedPackage>
     /// <summary>Runs <c>dotnet pack</c> once for the class; each build gets its own artifacts folder.</summary>
     public sealed class PackedPackage : IDisposable
     {
+        /// <summary>What a release gives as <c>-p:HatchetRepositoryUrl</c>; a reserved name, since no public address is known.</summary>
+        public const string RepositoryUrl = "https://example.invalid/opentelemetry-hatchet";
+
+        private const string RepositoryUrlProperty = "-p:HatchetRepositoryUrl=" + RepositoryUrl;
+
         private readonly string folder = Directory.CreateTempSubdirectory("hatchet-pack-").FullName;
 
         public PackedPackage()
         {
             var project = Path.Combine(Repository.Root, "src", "OpenTelemetry.Hatchet", "OpenTelemetry.Hatchet.csproj");
             var artifacts = Path.Combine(this.folder, "artifacts");
-            Run("pack", project, "-c", "Release", "-o", Path.Combine(this.folder, "out"), "--artifacts-path", artifacts, "-p:ContinuousIntegrationBuild=true");
+            Run("pack", project, "-c", "Release", "-o", Path.Combine(this.folder, "out"), "--artifacts-path", artifacts, "-p:ContinuousIntegrationBuild=true", RepositoryUrlProperty);
 
             // The second build starts from nothing in the same place, so only nondeterminism can make it differ.
             Directory.Delete(artifacts, recursive: true);
-            Run("build", project, "-c", "Release", "--artifacts-path", artifacts, "-p:ContinuousIntegrationBuild=true");
+            Run("build", project, "-c", "Release", "--artifacts-path", artifacts, "-p:ContinuousIntegrationBuild=true", RepositoryUrlProperty);
 
             this.PackagePath = Directory.GetFiles(Path.Combine(this.folder, "out"), "OpenTelemetry.Hatchet.*.nupkg").Single(path => !path.EndsWith(".snupkg", StringComparison.Ordinal));
             this.SymbolsPath = Directory.GetFiles(Path.Combine(this.folder, "out"), "OpenTelemetry.Hatchet.*.snupkg").Single();
@@ -119,9 +134,11 @@ public sealed class PackageTests : IClassFixture<PackageTests.PackedPackage>
 
         public XDocument Nuspec { get; }
 
-        public string Metadata(string name)
+        public string Metadata(string name) => this.MetadataElement(name).Value;
+
+        public XElement MetadataElement(string name)
             => this.Nuspec.Root!.Elements().Single(element => element.Name.LocalName == "metadata")
-                .Elements().Single(element => element.Name.LocalName == name).Value;
+                .Elements().Single(element => element.Name.LocalName == name);
 
         public string ReadEntry(string name)
         {
