@@ -25,6 +25,7 @@ namespace OpenTelemetry.Hatchet.Healthcheck;
 internal sealed class HealthcheckServer(
     IOptions<HatchetWorkerMetricsOptions> options,
     HatchetWorkerHealth health,
+    TimeProvider time,
     IServiceProvider services,
     ILogger<HealthcheckServer> logger) : IHostedLifecycleService, IDisposable
 {
@@ -83,7 +84,7 @@ internal sealed class HealthcheckServer(
         try
         {
             this.ServeExporterPrivately();
-            server = HealthcheckSocketServer.Start(address.Resolve(), port, new ProbeEndpoints(health, settings), health, () => this.ExporterPort, logger);
+            server = HealthcheckSocketServer.Start(address.Resolve(), port, new ProbeEndpoints(health, settings), health, time, () => this.ExporterPort, logger);
         }
         catch (Exception exception)
         {

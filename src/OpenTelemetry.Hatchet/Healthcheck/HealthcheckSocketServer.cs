@@ -45,13 +45,17 @@ internal sealed class HealthcheckSocketServer : IDisposable
     private readonly ProbeEndpoints probes;
     private readonly HatchetWorkerHealth health;
     private readonly WaitingScrapes scrapes;
+    private readonly TimeProvider time;
+    private readonly long ticksPerMillisecond;
     private readonly ILogger logger;
     private readonly Thread thread;
     private volatile bool stopping;
     private long lastSweep;
 
-    private HealthcheckSocketServer(Socket[] listeners, ProbeEndpoints probes, HatchetWorkerHealth health, Func<int?> exporterPort, ILogger logger)
+    private HealthcheckSocketServer(Socket[] listeners, ProbeEndpoints probes, HatchetWorkerHealth health, TimeProvider time, Func<int?> exporterPort, ILogger logger)
     {
+        this.time = time;
+        this.ticksPerMillisecond = Math.Max(1, time.TimestampFrequency / 1000);
         this.listeners = listeners;
         this.probes = probes;
         this.health = health;
@@ -62,7 +66,7 @@ internal sealed class HealthcheckSocketServer : IDisposable
 
     /// <summary>Binds the port on every address and starts serving.</summary>
     /// <exception cref="SocketException">The port cannot be bound on one of the addresses.</exception>
-    public static HealthcheckSocketServer Start(IReadOnlyList<ListenAddress> addresses, int port, ProbeEndpoints probes, HatchetWorkerHealth health, Func<int?> exporterPort, ILogger logger)
+    public static HealthcheckSocketServer Start(IReadOnlyList<ListenAddress> addresses, int port, ProbeEndpoints probes, HatchetWorkerHealth health, TimeProvider time, Func<int?> exporterPort, ILogger logger)
     {
         var listeners = new List<Socket>();
         try
@@ -78,7 +82,7 @@ internal sealed class HealthcheckSocketServer : IDisposable
             throw;
         }
 
-        var server = new HealthcheckSocketServer([.. listeners], probes, health, exporterPort, logger);
+        var server = new HealthcheckSocketServer([.. listeners], probes, health, time, exporterPort, logger);
         server.thread.Start();
         return server;
     }
@@ -187,8 +191,8 @@ internal sealed class HealthcheckSocketServer : IDisposable
             }
         }
 
-        Socket.Select(this.ready, null, null, this.scrapes.SelectTimeoutMicroseconds(Environment.TickCount64, SelectTimeoutMicroseconds));
-        var now = Environment.TickCount64;
+        Socket.Select(this.ready, null, null, this.scrapes.SelectTimeoutMicroseconds(this.Now(), SelectTimeoutMicroseconds));
+        var now = this.Now();
         while (this.scrapes.TryTakeAnswered(out var answered))
         {
             this.Resume(answered, now);
@@ -223,6 +227,9 @@ internal sealed class HealthcheckSocketServer : IDisposable
             this.Sweep(now);
         }
     }
+
+    // Milliseconds on the host's clock: every deadline of the port (request, linger, scrape) is read from it.
+    private long Now() => this.time.GetTimestamp() / this.ticksPerMillisecond;
 
     private void Accept(Socket listener, long now)
     {

@@ -43,7 +43,7 @@ internal sealed class RelayedScrape
     /// <summary>Gets the format of the fallback, should the scrape get it.</summary>
     public ExpositionFormat Format { get; }
 
-    /// <summary>Gets when (<see cref="Environment.TickCount64"/>) the scrape is answered with the fallback if the exporter has not answered.</summary>
+    /// <summary>Gets when (the event loop's milliseconds) the scrape is answered with the fallback if the exporter has not answered.</summary>
     public long Deadline { get; }
 
     /// <summary>Gets or sets a value indicating whether the client sent more bytes while waiting: the event loop stops watching its socket.</summary>

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -12,8 +11,10 @@ namespace OpenTelemetry.Hatchet.Status;
 /// The measuring runs on a dedicated thread, not on the pool it measures, so a starved pool cannot
 /// silence it. Each probe is one work item; while it waits, the lag reported is how long it has waited so
 /// far, so a starved pool is seen as soon as the threshold passes rather than when the probe finally runs.
+/// It reads the host's <see cref="TimeProvider"/> but waits on its own thread, never on that provider's timers,
+/// which run on the pool.
 /// </remarks>
-internal sealed class ThreadPoolStarvationMonitor(HatchetWorkerHealth health, ILogger<ThreadPoolStarvationMonitor> logger) : IHostedService, IDisposable
+internal sealed class ThreadPoolStarvationMonitor(HatchetWorkerHealth health, TimeProvider time, ILogger<ThreadPoolStarvationMonitor> logger) : IHostedService, IDisposable
 {
     // Probing twice a second costs one work item each time and bounds how late a change is seen.
     private static readonly TimeSpan ProbeInterval = TimeSpan.FromMilliseconds(500);
@@ -70,19 +71,19 @@ internal sealed class ThreadPoolStarvationMonitor(HatchetWorkerHealth health, IL
     private void ProbeOnce()
     {
         this.probeRan.Reset();
-        var queued = Stopwatch.GetTimestamp();
+        var queued = time.GetTimestamp();
         ThreadPool.UnsafeQueueUserWorkItem(static ran => ran.Set(), this.probeRan, preferLocal: false);
 
         // Until the probe runs, how long it has waited so far is the lag; it can only grow.
         while (!this.probeRan.Wait(ProbeInterval))
         {
-            health.ReportThreadPoolLag(Stopwatch.GetElapsedTime(queued));
+            health.ReportThreadPoolLag(time.GetElapsedTime(queued));
             if (this.stopping.IsSet)
             {
                 return;
             }
         }
 
-        health.ReportThreadPoolLag(Stopwatch.GetElapsedTime(queued));
+        health.ReportThreadPoolLag(time.GetElapsedTime(queued));
     }
 }

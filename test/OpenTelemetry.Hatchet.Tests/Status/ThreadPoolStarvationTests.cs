@@ -51,7 +51,7 @@ public sealed class ThreadPoolStarvationTests
     public async Task Monitor_stops_at_once_while_the_pool_is_still_starved()
     {
         var health = new HatchetWorkerHealth();
-        using var monitor = new ThreadPoolStarvationMonitor(health, NullLogger<ThreadPoolStarvationMonitor>.Instance);
+        using var monitor = new ThreadPoolStarvationMonitor(health, TimeProvider.System, NullLogger<ThreadPoolStarvationMonitor>.Instance);
         await monitor.StartAsync(TestContext.Current.CancellationToken);
         using var starvation = PoolStarvation.Start(BlockingWorkItems);
 
