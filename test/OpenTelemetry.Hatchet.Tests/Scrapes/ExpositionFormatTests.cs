@@ -28,15 +28,26 @@ public sealed class ExpositionFormatTests
         => ExpositionFormats.Negotiate(Encoding.ASCII.GetBytes(accept)).Should().Be(openMetrics ? ExpositionFormat.OpenMetrics : ExpositionFormat.PrometheusText);
 
     [Theory]
-    [InlineData("application/openmetrics-text; version=1.0.0; charset=utf-8; escaping=underscores", true)]
-    [InlineData("Application/OpenMetrics-Text", true)]
-    [InlineData("text/plain; version=0.0.4; charset=utf-8", false)]
-    [InlineData("", false)]
-    public void Exporters_content_type_names_the_format_of_its_answer(string contentType, bool openMetrics)
-        => ExpositionFormats.OfContentType(Encoding.ASCII.GetBytes(contentType)).Should().Be(openMetrics ? ExpositionFormat.OpenMetrics : ExpositionFormat.PrometheusText);
+    [InlineData("application/openmetrics-text; version=1.0.0; charset=utf-8; escaping=underscores", "OpenMetrics")]
+    [InlineData("Application/OpenMetrics-Text", "OpenMetrics")]
+    [InlineData("application/openmetrics-text; version=0.0.1; charset=utf-8", "OpenMetricsV0")]
+    [InlineData("text/plain; version=0.0.4; charset=utf-8", "PrometheusText")]
+    [InlineData("text/plain; version=1.0.0; charset=utf-8; escaping=underscores", "PrometheusTextV1")]
+    [InlineData("", "PrometheusText")]
+    public void Exporters_content_type_names_the_format_of_its_answer(string contentType, string format)
+        => ExpositionFormats.OfContentType(Encoding.ASCII.GetBytes(contentType)).Should().Be(Enum.Parse<ExpositionFormat>(format));
 
     [Fact]
-    public void Any_bytes_choose_one_of_the_two_formats_and_an_openmetrics_choice_names_openmetrics()
+    public void Each_format_is_named_by_the_content_type_it_is_answered_with()
+    {
+        foreach (var format in Enum.GetValues<ExpositionFormat>())
+        {
+            ExpositionFormats.OfContentType(ExpositionFormats.ContentType(format)).Should().Be(format);
+        }
+    }
+
+    [Fact]
+    public void Any_bytes_choose_a_format_and_an_openmetrics_choice_names_openmetrics()
     {
         // Property: for random Accept values built from the pieces that matter and noise, the choice is
         // defined, and OpenMetrics is chosen only when the value names application/openmetrics-text.
@@ -54,7 +65,7 @@ public sealed class ExpositionFormatTests
             var format = ExpositionFormats.Negotiate(Encoding.ASCII.GetBytes(accept));
 
             Enum.IsDefined(format).Should().BeTrue();
-            if (format == ExpositionFormat.OpenMetrics)
+            if (ExpositionFormats.IsOpenMetrics(format))
             {
                 accept.Should().ContainEquivalentOf("application/openmetrics-text");
             }
