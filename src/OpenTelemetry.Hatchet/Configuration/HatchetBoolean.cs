@@ -25,7 +25,8 @@ internal static class HatchetBoolean
         return value || Matches(FalseWords, word);
     }
 
-    // ASCII case only, as pydantic's eq_ignore_ascii_case: "yeſ" (long s) is not "yes".
+    // .NET's ordinal case never matches a non-ASCII letter with an ASCII one ("yeſ" is not "yes"), so this is
+    // pydantic's eq_ignore_ascii_case for these words.
     private static bool Matches(string[] words, string word)
-        => Array.Exists(words, candidate => System.Text.Ascii.EqualsIgnoreCase(candidate, word));
+        => Array.Exists(words, candidate => string.Equals(candidate, word, StringComparison.OrdinalIgnoreCase));
 }

@@ -89,18 +89,38 @@ public sealed class ExporterNegotiationTests
     [Fact]
     public void Any_forwarded_accept_gets_the_content_type_the_exporters_own_parser_gives_it()
     {
-        // Property: for Accept values made of the words the parser looks at, in any case and order, with
-        // noise, the fallback's Content-Type is the exporter's.
-        var words = Gen.Frequency(
-            (8, Gen.OneOf(
-                "application/openmetrics-text", "APPLICATION/OpenMetrics-Text", "text/plain", "Text/Plain", "*/*", "text/html", "application/openmetrics-textx",
-                ";", ";", ",", ",", " ", "  ",
-                "q=", "Q=", "q =", "0", "1", "0.5", "1.0", "1.000", ".5", "1.", "+0.5", "5e-1", "0.0", "1.0001", "2", "NaN", "Infinity", "0,5", "0.25",
-                "version=", "VERSION=", "0.0.1", "1.0.0", "0.0.4", "\"1.0.0\"", "\"0.0.1", "01.0.0", "1.0", "1.0.0.0", "+1.0.0", "1. 0.0", "2.0.0", "0.0.4 ",
-                "escaping=", "underscores", "dots", "values", "allow-utf-8", "Underscores", "\"dots\"", "bogus",
-                "charset=utf-8", "\"", "=")),
-            (1, Gen.Char[' ', '~'].Select(c => c.ToString())));
-        var accepts = words.Array[0, 24].Select(parts => string.Concat(parts)).Where(accept => accept.Length <= ExpositionFormats.MaxForwardedAcceptLength);
+        // Property: for Accept values made of media ranges with the parameters the parser reads, their
+        // values right and wrong, in any case, order and spacing, with noise, the fallback's Content-Type is
+        // the exporter's.
+        var space = Gen.OneOf("", "", " ", "  ");
+        var mediaType = Gen.OneOf(
+            "application/openmetrics-text", "APPLICATION/OpenMetrics-Text", "text/plain", "Text/Plain", "*/*", "text/html", "application/openmetrics-textx", "text/plain;", "");
+        var quality = Gen.Frequency(
+            (3, Gen.OneOf("0", "1", "0.5", "1.0", "1.000", ".5", "1.", "0.1", "0.75", "0.25")),
+            (1, Gen.OneOf("", "+0.5", "5e-1", "0.0", "1.0001", "2", "NaN", "Infinity", "0,5", " 0.5", "-0", "0x1", "1 ")));
+        var version = Gen.Frequency(
+            (3, Gen.OneOf("0.0.1", "1.0.0", "0.0.4")),
+            (1, Gen.OneOf("\"1.0.0\"", "\"0.0.1", "01.0.0", "1.0", "1.0.0.0", "+1.0.0", "1. 0.0", "2.0.0", "0.0.4 ", "", "1.0.0\"", "\"\"", "0.00.1")));
+        var escaping = Gen.Frequency(
+            (3, Gen.OneOf("underscores", "dots", "values", "allow-utf-8")),
+            (1, Gen.OneOf("Underscores", "\"dots\"", "bogus", "", "allow_utf_8")));
+        var parameter = Gen.OneOf(
+            Gen.Select(Gen.OneOf("q=", "Q=", "q =", "q"), quality, (name, value) => name + value),
+            Gen.Select(Gen.OneOf("version=", "VERSION=", "version ="), version, (name, value) => name + value),
+            Gen.Select(Gen.OneOf("escaping=", "Escaping=", "escaping"), escaping, (name, value) => name + value),
+            Gen.OneOf("charset=utf-8", "level=1", "", "=", "\""));
+        var range = Gen.Select(
+            space,
+            mediaType,
+            Gen.Select(space, parameter, space, (before, value, after) => ";" + before + value + after).Array[0, 4],
+            space,
+            (before, type, parameters, after) => before + type + string.Concat(parameters) + after);
+        var noise = Gen.Char[' ', '~'].Select(c => c.ToString());
+        var accepts = Gen.Select(range.Array[0, 5], Gen.Frequency((4, Gen.Const(string.Empty)), (1, noise)), Gen.Int[0, 200], (ranges, extra, at) =>
+        {
+            var accept = string.Join(",", ranges);
+            return accept.Insert(Math.Min(at, accept.Length), extra);
+        }).Where(accept => accept.Length <= ExpositionFormats.MaxForwardedAcceptLength);
 
         accepts.Sample(
             accept => Encoding.ASCII.GetString(ExpositionFormats.ContentType(ExpositionFormats.Negotiate(Encoding.ASCII.GetBytes(accept)))) == ExporterInternals.ContentTypeFor(accept),

@@ -1,4 +1,5 @@
 using System.Text;
+using CsCheck;
 using OpenTelemetry.Hatchet.Healthcheck;
 
 namespace OpenTelemetry.Hatchet.Tests.Scrapes;
@@ -44,6 +45,24 @@ public sealed class ExpositionFormatTests
         {
             ExpositionFormats.OfContentType(ExpositionFormats.ContentType(format)).Should().Be(format);
         }
+    }
+
+    [Fact]
+    public void Any_content_type_names_openmetrics_exactly_when_its_media_type_is_openmetrics()
+    {
+        // Property: whatever the exporter's answer says, Complete is told OpenMetrics (and so keeps # EOF
+        // last) exactly for an application/openmetrics-text answer, and 0.0.1 only when it says so.
+        var piece = Gen.Frequency(
+            (4, Gen.OneOf("application/openmetrics-text", "Application/OpenMetrics-Text", "text/plain", "; version=", "0.0.1", "1.0.0", "0.0.4", "; charset=utf-8", "; escaping=underscores", " ", ";")),
+            (1, Gen.Char.Select(c => c.ToString())));
+        piece.Array[0, 8].Select(parts => string.Concat(parts)).Sample(contentType =>
+        {
+            var format = ExpositionFormats.OfContentType(Encoding.UTF8.GetBytes(contentType));
+            var openMetrics = contentType.StartsWith("application/openmetrics-text", StringComparison.OrdinalIgnoreCase);
+            ExpositionFormats.IsOpenMetrics(format).Should().Be(openMetrics);
+            (format == ExpositionFormat.OpenMetricsV0).Should().Be(openMetrics && contentType.Contains("version=0.0.1", StringComparison.Ordinal));
+            (format == ExpositionFormat.PrometheusTextV1).Should().Be(!openMetrics && contentType.StartsWith("text/plain", StringComparison.OrdinalIgnoreCase) && contentType.Contains("version=1.0.0", StringComparison.Ordinal));
+        }, iter: 10_000);
     }
 
     [Fact]
