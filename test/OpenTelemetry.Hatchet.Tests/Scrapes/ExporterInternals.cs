@@ -37,7 +37,7 @@ internal static class ExporterInternals
         return (string)GetContentType.Invoke(null, [applied])!;
     }
 
-    /// <summary>What the exporter writes for <paramref name="resource"/> at the start of an answer in <paramref name="contentType"/>'s format.</summary>
+    /// <summary>What the exporter writes for <paramref name="resource"/> at the start of an answer in <paramref name="format"/>.</summary>
     public static string TargetInfo(Resource resource, ExpositionFormat format)
     {
         var accept = Encoding.ASCII.GetString(ExpositionFormats.ContentType(format));
