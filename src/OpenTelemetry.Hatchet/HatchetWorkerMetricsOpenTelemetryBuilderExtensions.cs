@@ -20,7 +20,7 @@ namespace OpenTelemetry.Metrics;
 /// </summary>
 public static class HatchetWorkerMetricsOpenTelemetryBuilderExtensions
 {
-    private const string ExporterOptionsName = "OpenTelemetry.Hatchet";
+    internal const string ExporterOptionsName = "OpenTelemetry.Hatchet";
 
     // OpenTelemetry's IMetricsListener. Enabling the meter for it in the local scope means a MeterProvider
     // sees only the meter of its own host, not that of every host in the process.

@@ -4,8 +4,10 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using OpenTelemetry.Exporter;
 using OpenTelemetry.Hatchet.Configuration;
 using OpenTelemetry.Metrics;
+using TargetInfo = OpenTelemetry.Hatchet.Healthcheck.HatchetFamiliesWriter.TargetInfo;
 
 namespace OpenTelemetry.Hatchet.Healthcheck;
 
@@ -52,8 +54,8 @@ internal sealed class HealthcheckServer(
         {
             // Building the MeterProvider creates the exporter's listener; OpenTelemetry's own hosted service
             // would build it moments later, and asking for it here makes the order certain.
-            _ = services.GetService<MeterProvider>();
-            this.Open(settings);
+            var meterProvider = services.GetService<MeterProvider>();
+            this.Open(settings, TargetInfoOf(meterProvider));
         }
 
         return Task.CompletedTask;
@@ -76,7 +78,14 @@ internal sealed class HealthcheckServer(
 
     public void Dispose() => this.Close();
 
-    private void Open(HatchetWorkerMetricsOptions settings)
+    // The fallback begins with the target_info the exporter writes, from the same resource.
+    private TargetInfo? TargetInfoOf(MeterProvider? meterProvider)
+        => meterProvider is not null
+            && services.GetService<IOptionsMonitor<PrometheusHttpListenerOptions>>()?.Get(HatchetWorkerMetricsOpenTelemetryBuilderExtensions.ExporterOptionsName) is { TargetInfoEnabled: true }
+            ? TargetInfo.Of(meterProvider.GetResource())
+            : null;
+
+    private void Open(HatchetWorkerMetricsOptions settings, TargetInfo? targetInfo)
     {
         var address = BindAddressOf(settings);
         var port = settings.HealthcheckPort;
@@ -84,7 +93,7 @@ internal sealed class HealthcheckServer(
         try
         {
             this.ServeExporterPrivately();
-            server = HealthcheckSocketServer.Start(address.Resolve(), port, new ProbeEndpoints(health, settings), health, time, () => this.ExporterPort, logger);
+            server = HealthcheckSocketServer.Start(address.Resolve(), port, new ProbeEndpoints(health, settings), health, targetInfo, time, () => this.ExporterPort, logger);
         }
         catch (Exception exception)
         {

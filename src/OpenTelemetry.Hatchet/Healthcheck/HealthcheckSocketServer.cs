@@ -46,27 +46,29 @@ internal sealed class HealthcheckSocketServer : IDisposable
     private readonly HatchetWorkerHealth health;
     private readonly WaitingScrapes scrapes;
     private readonly TimeProvider time;
+    private readonly HatchetFamiliesWriter.TargetInfo? targetInfo;
     private readonly long ticksPerMillisecond;
     private readonly ILogger logger;
     private readonly Thread thread;
     private volatile bool stopping;
     private long lastSweep;
 
-    private HealthcheckSocketServer(Socket[] listeners, ProbeEndpoints probes, HatchetWorkerHealth health, TimeProvider time, Func<int?> exporterPort, ILogger logger)
+    private HealthcheckSocketServer(Socket[] listeners, ProbeEndpoints probes, HatchetWorkerHealth health, HatchetFamiliesWriter.TargetInfo? targetInfo, TimeProvider time, Func<int?> exporterPort, ILogger logger)
     {
+        this.targetInfo = targetInfo;
         this.time = time;
         this.ticksPerMillisecond = Math.Max(1, time.TimestampFrequency / 1000);
         this.listeners = listeners;
         this.probes = probes;
         this.health = health;
         this.logger = logger;
-        this.scrapes = new WaitingScrapes(exporterPort, health, logger);
+        this.scrapes = new WaitingScrapes(new ScrapeRelay(exporterPort, health, targetInfo, logger));
         this.thread = new Thread(this.Run) { IsBackground = true, Name = "Hatchet healthcheck" };
     }
 
     /// <summary>Binds the port on every address and starts serving.</summary>
     /// <exception cref="SocketException">The port cannot be bound on one of the addresses.</exception>
-    public static HealthcheckSocketServer Start(IReadOnlyList<ListenAddress> addresses, int port, ProbeEndpoints probes, HatchetWorkerHealth health, TimeProvider time, Func<int?> exporterPort, ILogger logger)
+    public static HealthcheckSocketServer Start(IReadOnlyList<ListenAddress> addresses, int port, ProbeEndpoints probes, HatchetWorkerHealth health, HatchetFamiliesWriter.TargetInfo? targetInfo, TimeProvider time, Func<int?> exporterPort, ILogger logger)
     {
         var listeners = new List<Socket>();
         try
@@ -82,7 +84,7 @@ internal sealed class HealthcheckSocketServer : IDisposable
             throw;
         }
 
-        var server = new HealthcheckSocketServer([.. listeners], probes, health, time, exporterPort, logger);
+        var server = new HealthcheckSocketServer([.. listeners], probes, health, targetInfo, time, exporterPort, logger);
         server.thread.Start();
         return server;
     }
@@ -421,7 +423,7 @@ internal sealed class HealthcheckSocketServer : IDisposable
     private int WriteFallback(bool isHead, ExpositionFormat format, bool keepAlive, string reason)
     {
         Log.ScrapeAnsweredAlone(this.logger, reason);
-        var body = HatchetFamiliesWriter.WriteExposition(this.health, format);
+        var body = HatchetFamiliesWriter.WriteExposition(this.health, format, this.targetInfo);
         return HttpResponseWriter.Write(this.output, 200, ExpositionFormats.ContentType(format), body, keepAlive, omitBody: isHead);
     }
 

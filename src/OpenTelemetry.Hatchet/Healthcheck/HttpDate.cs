@@ -8,7 +8,7 @@ namespace OpenTelemetry.Hatchet.Healthcheck;
 /// <c>Sun, 06 Nov 1994 08:49:37 GMT</c>, formatted once a second rather than once an answer.
 /// </summary>
 /// <remarks>
-/// Read by the serving thread and the metrics forwarder's thread: each second's text is a new immutable
+/// Read by the event loop and the relay on the thread pool: each second's text is a new immutable
 /// array published by a single reference, so a reader sees one second's text whole, never a mix.
 /// </remarks>
 internal static class HttpDate

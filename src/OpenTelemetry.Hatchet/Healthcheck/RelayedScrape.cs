@@ -9,9 +9,6 @@ namespace OpenTelemetry.Hatchet.Healthcheck;
 /// </summary>
 internal sealed class RelayedScrape
 {
-    // Longer values are not passed on: no Prometheus sends one, and the exporter would not read it.
-    private const int MaxAcceptLength = 512;
-
     private int claimed;
 
     public RelayedScrape(ClientConnection connection, in HttpRequestHead head, ReadOnlySpan<byte> request, bool keepAlive, long now)
@@ -20,7 +17,7 @@ internal sealed class RelayedScrape
         this.Connection = connection;
         this.IsHead = head.IsHead;
         this.KeepAlive = keepAlive;
-        this.Accept = IsPrintable(accept, MaxAcceptLength) ? Encoding.ASCII.GetString(accept) : string.Empty;
+        this.Accept = IsPrintable(accept, ExpositionFormats.MaxForwardedAcceptLength) ? Encoding.ASCII.GetString(accept) : string.Empty;
         this.Format = ExpositionFormats.Negotiate(accept);
         var timeout = request[head.ScrapeTimeout];
         this.ScrapeTimeout = IsPrintable(timeout, 32) ? Encoding.ASCII.GetString(timeout) : string.Empty;

@@ -36,20 +36,20 @@ internal sealed class ScrapeRelay : IDisposable
     private readonly HttpClient client;
     private readonly Func<int?> exporterPort;
     private readonly HatchetWorkerHealth health;
-    private readonly Action<RelayedScrape> done;
+    private readonly HatchetFamiliesWriter.TargetInfo? targetInfo;
     private readonly ILogger logger;
     private readonly Lock gate = new();
     private readonly Dictionary<string, TaskCompletionSource<ExporterAnswer>> collecting = new(StringComparer.Ordinal);
 
     /// <param name="exporterPort">The exporter's private port, or null while it is not served.</param>
     /// <param name="health">The status the fallback and the completed answers are written from.</param>
-    /// <param name="done">Hands a scrape the relay has answered back to the event loop.</param>
+    /// <param name="targetInfo">What the fallback begins with, as the exporter's answers do.</param>
     /// <param name="logger">Where failed collections are logged.</param>
-    public ScrapeRelay(Func<int?> exporterPort, HatchetWorkerHealth health, Action<RelayedScrape> done, ILogger logger)
+    public ScrapeRelay(Func<int?> exporterPort, HatchetWorkerHealth health, HatchetFamiliesWriter.TargetInfo? targetInfo, ILogger logger)
     {
         this.exporterPort = exporterPort;
         this.health = health;
-        this.done = done;
+        this.targetInfo = targetInfo;
         this.logger = logger;
         this.client = new HttpClient(new SocketsHttpHandler { UseProxy = false, AllowAutoRedirect = false, ConnectTimeout = TimeSpan.FromSeconds(2) })
         {
@@ -57,6 +57,9 @@ internal sealed class ScrapeRelay : IDisposable
             MaxResponseContentBufferSize = MaxAnswerLength,
         };
     }
+
+    /// <summary>Raised on the thread pool with each scrape the relay has answered, to hand it back to the event loop.</summary>
+    public event Action<RelayedScrape>? Answered;
 
     /// <summary>Starts relaying; called by the event loop, which it never holds up.</summary>
     public void Relay(RelayedScrape scrape)
@@ -78,7 +81,7 @@ internal sealed class ScrapeRelay : IDisposable
             if (answer.Failure is { } failure)
             {
                 Log.ScrapeAnsweredAlone(this.logger, failure);
-                var fallback = HatchetFamiliesWriter.WriteExposition(this.health, scrape.Format);
+                var fallback = HatchetFamiliesWriter.WriteExposition(this.health, scrape.Format, this.targetInfo);
                 await SendAsync(scrape, answer.Status, ExpositionFormats.ContentType(scrape.Format).ToArray(), fallback).ConfigureAwait(false);
             }
             else
@@ -93,7 +96,7 @@ internal sealed class ScrapeRelay : IDisposable
             scrape.Connection.KeepAlive = false;
         }
 
-        this.done(scrape);
+        this.Answered?.Invoke(scrape);
     }
 
     // The first scrape with an Accept asks the exporter; those that come while it waits share its answer.

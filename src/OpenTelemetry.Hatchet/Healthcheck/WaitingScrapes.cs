@@ -18,8 +18,11 @@ internal sealed class WaitingScrapes : IDisposable
     private readonly ConcurrentQueue<RelayedScrape> answered = new();
     private readonly ScrapeRelay relay;
 
-    public WaitingScrapes(Func<int?> exporterPort, HatchetWorkerHealth health, Microsoft.Extensions.Logging.ILogger logger)
-        => this.relay = new ScrapeRelay(exporterPort, health, this.answered.Enqueue, logger);
+    public WaitingScrapes(ScrapeRelay relay)
+    {
+        this.relay = relay;
+        relay.Answered += this.answered.Enqueue;
+    }
 
     public bool IsFull => this.waiting.Count >= Limit;
 

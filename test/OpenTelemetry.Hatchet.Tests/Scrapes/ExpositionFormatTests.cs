@@ -1,4 +1,5 @@
 using System.Text;
+using CsCheck;
 using OpenTelemetry.Hatchet.Healthcheck;
 
 namespace OpenTelemetry.Hatchet.Tests.Scrapes;
@@ -28,15 +29,44 @@ public sealed class ExpositionFormatTests
         => ExpositionFormats.Negotiate(Encoding.ASCII.GetBytes(accept)).Should().Be(openMetrics ? ExpositionFormat.OpenMetrics : ExpositionFormat.PrometheusText);
 
     [Theory]
-    [InlineData("application/openmetrics-text; version=1.0.0; charset=utf-8; escaping=underscores", true)]
-    [InlineData("Application/OpenMetrics-Text", true)]
-    [InlineData("text/plain; version=0.0.4; charset=utf-8", false)]
-    [InlineData("", false)]
-    public void Exporters_content_type_names_the_format_of_its_answer(string contentType, bool openMetrics)
-        => ExpositionFormats.OfContentType(Encoding.ASCII.GetBytes(contentType)).Should().Be(openMetrics ? ExpositionFormat.OpenMetrics : ExpositionFormat.PrometheusText);
+    [InlineData("application/openmetrics-text; version=1.0.0; charset=utf-8; escaping=underscores", "OpenMetrics")]
+    [InlineData("Application/OpenMetrics-Text", "OpenMetrics")]
+    [InlineData("application/openmetrics-text; version=0.0.1; charset=utf-8", "OpenMetricsV0")]
+    [InlineData("text/plain; version=0.0.4; charset=utf-8", "PrometheusText")]
+    [InlineData("text/plain; version=1.0.0; charset=utf-8; escaping=underscores", "PrometheusTextV1")]
+    [InlineData("", "PrometheusText")]
+    public void Exporters_content_type_names_the_format_of_its_answer(string contentType, string format)
+        => ExpositionFormats.OfContentType(Encoding.ASCII.GetBytes(contentType)).Should().Be(Enum.Parse<ExpositionFormat>(format));
 
     [Fact]
-    public void Any_bytes_choose_one_of_the_two_formats_and_an_openmetrics_choice_names_openmetrics()
+    public void Each_format_is_named_by_the_content_type_it_is_answered_with()
+    {
+        foreach (var format in Enum.GetValues<ExpositionFormat>())
+        {
+            ExpositionFormats.OfContentType(ExpositionFormats.ContentType(format)).Should().Be(format);
+        }
+    }
+
+    [Fact]
+    public void Any_content_type_names_openmetrics_exactly_when_its_media_type_is_openmetrics()
+    {
+        // Property: whatever the exporter's answer says, Complete is told OpenMetrics (and so keeps # EOF
+        // last) exactly for an application/openmetrics-text answer, and 0.0.1 only when it says so.
+        var piece = Gen.Frequency(
+            (4, Gen.OneOf("application/openmetrics-text", "Application/OpenMetrics-Text", "text/plain", "; version=", "0.0.1", "1.0.0", "0.0.4", "; charset=utf-8", "; escaping=underscores", " ", ";")),
+            (1, Gen.Char.Select(c => c.ToString())));
+        piece.Array[0, 8].Select(parts => string.Concat(parts)).Sample(contentType =>
+        {
+            var format = ExpositionFormats.OfContentType(Encoding.UTF8.GetBytes(contentType));
+            var openMetrics = contentType.StartsWith("application/openmetrics-text", StringComparison.OrdinalIgnoreCase);
+            ExpositionFormats.IsOpenMetrics(format).Should().Be(openMetrics);
+            (format == ExpositionFormat.OpenMetricsV0).Should().Be(openMetrics && contentType.Contains("version=0.0.1", StringComparison.Ordinal));
+            (format == ExpositionFormat.PrometheusTextV1).Should().Be(!openMetrics && contentType.StartsWith("text/plain", StringComparison.OrdinalIgnoreCase) && contentType.Contains("version=1.0.0", StringComparison.Ordinal));
+        }, iter: 10_000);
+    }
+
+    [Fact]
+    public void Any_bytes_choose_a_format_and_an_openmetrics_choice_names_openmetrics()
     {
         // Property: for random Accept values built from the pieces that matter and noise, the choice is
         // defined, and OpenMetrics is chosen only when the value names application/openmetrics-text.
@@ -54,7 +84,7 @@ public sealed class ExpositionFormatTests
             var format = ExpositionFormats.Negotiate(Encoding.ASCII.GetBytes(accept));
 
             Enum.IsDefined(format).Should().BeTrue();
-            if (format == ExpositionFormat.OpenMetrics)
+            if (ExpositionFormats.IsOpenMetrics(format))
             {
                 accept.Should().ContainEquivalentOf("application/openmetrics-text");
             }

@@ -6,7 +6,8 @@ namespace OpenTelemetry.Hatchet.Tests.Scrapes;
 
 /// <summary>
 /// The fallback exposition, written without the thread pool, against what the OpenTelemetry Prometheus
-/// exporter writes for the same worker: the same bytes, in both formats, for every status.
+/// exporter writes for the same worker: the same bytes (<c>target_info</c> and the Hatchet families), in
+/// every format, for every status.
 /// </summary>
 public sealed class FallbackParityTests
 {
@@ -19,6 +20,9 @@ public sealed class FallbackParityTests
             cases.Add(status, HatchetExposition.TextAccept);
         }
 
+        // The other two versions, for the status with every gauge published.
+        cases.Add(HatchetWorkerStatus.Healthy, HatchetExposition.OpenMetricsV0Accept);
+        cases.Add(HatchetWorkerStatus.Healthy, HatchetExposition.TextV1Accept);
         return cases;
     }
 
@@ -29,7 +33,7 @@ public sealed class FallbackParityTests
         await using var worker = await HatchetExposition.StartStillWorkerAsync();
         Arrange(worker.Health, status);
         var format = ExpositionFormats.Negotiate(Encoding.ASCII.GetBytes(accept));
-        var fallback = HatchetExposition.Fallback(worker, format);
+        var fallback = HatchetExposition.FallbackWithTargetInfo(worker, format);
 
         // The exporter may answer from its cache for a moment after the state changed.
         var exporter = await Eventually.Until(
@@ -40,9 +44,13 @@ public sealed class FallbackParityTests
         worker.Health.Status.Should().Be(status);
         exporter.ContentType.Should().Be(Encoding.ASCII.GetString(ExpositionFormats.ContentType(format)));
         exporter.Body.Should().Contain("dotnet_", "this is the exporter's own answer");
+        var targetInfo = HatchetExposition.TargetInfo(exporter.Body);
+        targetInfo.Should().Contain("target_info{").And.Contain("service_name=", "the exporter writes its MeterProvider's resource");
+        exporter.Body.Should().StartWith(targetInfo, "the exporter writes target_info first");
         fallback.Should().NotContain("dotnet_").And.Contain($"hatchet_worker_status{{otel_scope_name=\"OpenTelemetry.Hatchet\",otel_scope_version=\"");
-        fallback.Should().Be(format == ExpositionFormat.OpenMetrics ? HatchetExposition.Families(fallback) + "# EOF\n" : HatchetExposition.Families(fallback), "the fallback holds the Hatchet families and nothing else");
-        exporter.Body.Should().EndWith(format == ExpositionFormat.OpenMetrics ? "# EOF\n" : "\n");
+        var end = ExpositionFormats.IsOpenMetrics(format) ? "# EOF\n" : string.Empty;
+        fallback.Should().Be(targetInfo + HatchetExposition.Families(fallback) + end, "the fallback holds the exporter's target_info, then the Hatchet families, and nothing else");
+        exporter.Body.Should().EndWith(ExpositionFormats.IsOpenMetrics(format) ? "# EOF\n" : "\n");
     }
 
     // Each status with a different mix of the other gauges: lag small and large, listener unknown, up and

@@ -23,7 +23,7 @@ public sealed class StarvedPoolScrapeTests
         worker.Health.ReportThreadPoolLag(TimeSpan.FromSeconds(7.25));
         var answer = await HatchetExposition.ScrapeAsync(worker.Port, accept);
 
-        answer.Body.Should().Be(HatchetExposition.Fallback(worker, format));
+        answer.Body.Should().Be(HatchetExposition.FallbackWithTargetInfo(worker, format));
         answer.ContentType.Should().Be(System.Text.Encoding.ASCII.GetString(ExpositionFormats.ContentType(format)));
         MetricsEndpointTests.SampleValue(answer.Body, "hatchet_worker_status").Should().Be(0);
         MetricsEndpointTests.SampleValue(answer.Body, "hatchet_worker_event_loop_lag_seconds").Should().Be(7.25);
