@@ -3,7 +3,7 @@
 # Microsoft.Testing.Platform (Stryker's `mtp` test runner).
 #
 #   build/mutation.sh PATH...        PATH: a file or folder under src/OpenTelemetry.Hatchet/, e.g.
-#                                    Status/ HatchetWorkerHealth.cs Configuration/ Exporters/ Healthcheck/HttpRequestHead.cs
+#                                    Status/ HatchetWorkerHealth.cs Configuration/ Otlp/ Http/HttpRequestHead.cs
 #
 # Environment:
 #   MUTATION_TESTS        the tests run against each mutant, in Stryker's --test-case-filter syntax

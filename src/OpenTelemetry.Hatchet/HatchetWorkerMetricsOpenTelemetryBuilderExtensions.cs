@@ -7,10 +7,9 @@ using Microsoft.Extensions.Options;
 using OpenTelemetry.Exporter;
 using OpenTelemetry.Hatchet;
 using OpenTelemetry.Hatchet.Configuration;
-using OpenTelemetry.Hatchet.Exporters;
-using OpenTelemetry.Hatchet.AspNetCoreHealthChecks;
-using OpenTelemetry.Hatchet.Healthcheck;
 using OpenTelemetry.Hatchet.Metrics;
+using OpenTelemetry.Hatchet.Otlp;
+using OpenTelemetry.Hatchet.Port;
 using OpenTelemetry.Hatchet.Status;
 
 namespace OpenTelemetry.Metrics;

@@ -84,6 +84,3 @@ internal sealed class HealthcheckBindAddress
         => this.addresses
             ?? [.. Dns.GetHostAddresses(this.hostName!).Distinct().Select(ip => new ListenAddress(ip, DualMode: false))];
 }
-
-/// <summary>One address a listening socket binds, and whether it also takes IPv4 on an IPv6 socket.</summary>
-internal readonly record struct ListenAddress(IPAddress Address, bool DualMode);

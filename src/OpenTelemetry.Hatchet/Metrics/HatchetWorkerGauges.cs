@@ -3,7 +3,7 @@ namespace OpenTelemetry.Hatchet.Metrics;
 /// <summary>
 /// The one place that says what each <c>hatchet_worker_*</c> gauge is called and what it reads from
 /// <see cref="HatchetWorkerHealth"/>. The meter's callbacks and the fallback exposition
-/// (<see cref="Healthcheck.HatchetFamiliesWriter"/>) both read through here, so a gauge that changes its
+/// (<see cref="OpenTelemetry.Hatchet.Scrape.HatchetFamiliesWriter"/>) both read through here, so a gauge that changes its
 /// name, description or meaning changes in both.
 /// </summary>
 internal static class HatchetWorkerGauges
@@ -56,6 +56,3 @@ internal static class HatchetWorkerGauges
     /// <summary>The number of actions, or <see langword="null"/> when the worker has not described itself.</summary>
     public static int? ReadActions(HatchetWorkerHealth health) => health.Description?.Actions.Count;
 }
-
-/// <summary>One gauge: its OpenTelemetry instrument name, the name the Prometheus exporter writes, its unit and description.</summary>
-internal sealed record HatchetWorkerGauge(string InstrumentName, string PrometheusName, string? Unit, string Description);

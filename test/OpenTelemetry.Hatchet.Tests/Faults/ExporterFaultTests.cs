@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
-using OpenTelemetry.Hatchet.Healthcheck;
+using OpenTelemetry.Hatchet.Scrape;
 using OpenTelemetry.Hatchet.Tests.Infrastructure;
 using OpenTelemetry.Metrics;
 

@@ -1,5 +1,5 @@
 using System.Text;
-using OpenTelemetry.Hatchet.Healthcheck;
+using OpenTelemetry.Hatchet.Port;
 using OpenTelemetry.Hatchet.Tests.Infrastructure;
 
 namespace OpenTelemetry.Hatchet.Tests.Hostile;

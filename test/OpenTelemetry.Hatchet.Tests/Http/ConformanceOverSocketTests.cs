@@ -1,4 +1,4 @@
-using OpenTelemetry.Hatchet.Healthcheck;
+using OpenTelemetry.Hatchet.Port;
 using OpenTelemetry.Hatchet.Tests.Infrastructure;
 using static OpenTelemetry.Hatchet.Tests.Http.RequestText;
 

@@ -1,4 +1,5 @@
-using OpenTelemetry.Hatchet.Healthcheck;
+
+using OpenTelemetry.Hatchet.Http;
 
 namespace OpenTelemetry.Hatchet.Tests.Http;
 

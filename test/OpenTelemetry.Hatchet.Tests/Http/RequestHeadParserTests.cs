@@ -1,5 +1,6 @@
-using OpenTelemetry.Hatchet.Healthcheck;
 using static OpenTelemetry.Hatchet.Tests.Http.RequestText;
+
+using OpenTelemetry.Hatchet.Http;
 
 namespace OpenTelemetry.Hatchet.Tests.Http;
 

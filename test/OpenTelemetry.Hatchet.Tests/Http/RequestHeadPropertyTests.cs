@@ -1,5 +1,5 @@
 using CsCheck;
-using OpenTelemetry.Hatchet.Healthcheck;
+using OpenTelemetry.Hatchet.Http;
 using static OpenTelemetry.Hatchet.Tests.Http.RequestText;
 
 namespace OpenTelemetry.Hatchet.Tests.Http;

@@ -1,5 +1,5 @@
 using System.Text;
-using OpenTelemetry.Hatchet.Healthcheck;
+using OpenTelemetry.Hatchet.Http;
 
 namespace OpenTelemetry.Hatchet.Tests.Http;
 

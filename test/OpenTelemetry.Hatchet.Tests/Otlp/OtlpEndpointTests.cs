@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Configuration;
-using OpenTelemetry.Hatchet.Exporters;
+using OpenTelemetry.Hatchet.Otlp;
 
 namespace OpenTelemetry.Hatchet.Tests.Otlp;
 

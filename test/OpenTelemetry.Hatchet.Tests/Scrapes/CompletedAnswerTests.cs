@@ -1,6 +1,6 @@
 using System.Text;
 using CsCheck;
-using OpenTelemetry.Hatchet.Healthcheck;
+using OpenTelemetry.Hatchet.Scrape;
 using OpenTelemetry.Hatchet.Tests.Infrastructure;
 
 namespace OpenTelemetry.Hatchet.Tests.Scrapes;

@@ -53,7 +53,7 @@ public sealed class ConcurrentScrapeTests
         try
         {
             // More abandoned scrapes than may wait at once, all behind a collection that does not end.
-            for (var i = 0; i < Healthcheck.WaitingScrapes.Limit + 44; i++)
+            for (var i = 0; i < OpenTelemetry.Hatchet.Scrape.WaitingScrapes.Limit + 44; i++)
             {
                 using var connection = await RawConnection.OpenAsync(worker.Port);
                 await connection.SendAsync(Scrape);

@@ -1,7 +1,7 @@
 using System.Reflection;
 using System.Text;
 using OpenTelemetry.Exporter;
-using OpenTelemetry.Hatchet.Healthcheck;
+using OpenTelemetry.Hatchet.Scrape;
 using OpenTelemetry.Resources;
 
 namespace OpenTelemetry.Hatchet.Tests.Scrapes;

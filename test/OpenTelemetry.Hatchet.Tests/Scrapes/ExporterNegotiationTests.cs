@@ -1,6 +1,6 @@
 using System.Text;
 using CsCheck;
-using OpenTelemetry.Hatchet.Healthcheck;
+using OpenTelemetry.Hatchet.Scrape;
 
 namespace OpenTelemetry.Hatchet.Tests.Scrapes;
 

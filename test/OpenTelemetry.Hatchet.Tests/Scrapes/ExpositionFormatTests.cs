@@ -1,6 +1,7 @@
 using System.Text;
 using CsCheck;
-using OpenTelemetry.Hatchet.Healthcheck;
+using OpenTelemetry.Hatchet.Http;
+using OpenTelemetry.Hatchet.Scrape;
 
 namespace OpenTelemetry.Hatchet.Tests.Scrapes;
 

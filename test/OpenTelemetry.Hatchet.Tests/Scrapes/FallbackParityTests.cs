@@ -1,5 +1,5 @@
 using System.Text;
-using OpenTelemetry.Hatchet.Healthcheck;
+using OpenTelemetry.Hatchet.Scrape;
 using OpenTelemetry.Hatchet.Tests.Infrastructure;
 
 namespace OpenTelemetry.Hatchet.Tests.Scrapes;

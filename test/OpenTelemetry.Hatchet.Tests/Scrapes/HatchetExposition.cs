@@ -1,6 +1,7 @@
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
-using OpenTelemetry.Hatchet.Healthcheck;
+using OpenTelemetry.Hatchet.Port;
+using OpenTelemetry.Hatchet.Scrape;
 using OpenTelemetry.Hatchet.Status;
 using OpenTelemetry.Hatchet.Tests.Infrastructure;
 using OpenTelemetry.Metrics;

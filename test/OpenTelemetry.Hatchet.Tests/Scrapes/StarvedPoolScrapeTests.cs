@@ -1,6 +1,6 @@
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
-using OpenTelemetry.Hatchet.Healthcheck;
+using OpenTelemetry.Hatchet.Scrape;
 using OpenTelemetry.Metrics;
 
 namespace OpenTelemetry.Hatchet.Tests.Scrapes;

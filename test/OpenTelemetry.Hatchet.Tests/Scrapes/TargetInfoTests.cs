@@ -1,7 +1,7 @@
 using System.Text;
 using CsCheck;
 using Microsoft.Extensions.DependencyInjection;
-using OpenTelemetry.Hatchet.Healthcheck;
+using OpenTelemetry.Hatchet.Scrape;
 using OpenTelemetry.Resources;
 
 namespace OpenTelemetry.Hatchet.Tests.Scrapes;

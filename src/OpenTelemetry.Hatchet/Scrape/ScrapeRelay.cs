@@ -1,0 +1,214 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using Microsoft.Extensions.Logging;
+using OpenTelemetry.Hatchet.Http;
+using OpenTelemetry.Hatchet.Port;
+
+namespace OpenTelemetry.Hatchet.Scrape;
+
+/// <summary>
+/// Relays a <c>/metrics</c> scrape to the OpenTelemetry Prometheus exporter on its private loopback port and
+/// writes the exporter's answer to the scraper, on the thread pool.
+/// </summary>
+/// <remarks>
+/// <para>
+/// The exporter's HttpListener needs the thread pool to answer at all, so a relay of its own threads would
+/// buy nothing while the pool is starved; what must not need the pool is the fallback, and the event loop
+/// gives that (<see cref="HealthcheckSocketServer"/>). Here the exporter is asked with <see cref="HttpClient"/>,
+/// which keeps the loopback connection alive between scrapes, and answers from its own response cache.
+/// </para>
+/// <para>
+/// Scrapes that arrive while the exporter is being asked with the same <c>Accept</c> wait for that answer
+/// instead of asking again, so many scrapers, or many abandoned scrapes, cost one collection at a time. An
+/// answer of the exporter that lacks the Hatchet families (an application's gauge threw) gets them added,
+/// every time, cached or not.
+/// </para>
+/// </remarks>
+internal sealed class ScrapeRelay : IDisposable
+{
+    /// <summary>How long one collection may take before it is given up; scrapes are answered at their own, shorter, deadline.</summary>
+    public static readonly TimeSpan CollectionLimit = TimeSpan.FromSeconds(10);
+
+    private const int MaxAnswerLength = 32 * 1024 * 1024;
+
+    // How long a client may take to read its answer.
+    private static readonly TimeSpan SendTimeout = TimeSpan.FromSeconds(5);
+
+    private readonly HttpClient client;
+    private readonly Func<int?> exporterPort;
+    private readonly HatchetWorkerHealth health;
+    private readonly HatchetFamiliesWriter.TargetInfo? targetInfo;
+    private readonly ILogger logger;
+    private readonly Lock gate = new();
+    private readonly Dictionary<string, TaskCompletionSource<ExporterAnswer>> collecting = new(StringComparer.Ordinal);
+
+    /// <param name="exporterPort">The exporter's private port, or null while it is not served.</param>
+    /// <param name="health">The status the fallback and the completed answers are written from.</param>
+    /// <param name="targetInfo">What the fallback begins with, as the exporter's answers do.</param>
+    /// <param name="logger">Where failed collections are logged.</param>
+    public ScrapeRelay(Func<int?> exporterPort, HatchetWorkerHealth health, HatchetFamiliesWriter.TargetInfo? targetInfo, ILogger logger)
+    {
+        this.exporterPort = exporterPort;
+        this.health = health;
+        this.targetInfo = targetInfo;
+        this.logger = logger;
+        this.client = new HttpClient(new SocketsHttpHandler { UseProxy = false, AllowAutoRedirect = false, ConnectTimeout = TimeSpan.FromSeconds(2) })
+        {
+            Timeout = CollectionLimit,
+            MaxResponseContentBufferSize = MaxAnswerLength,
+        };
+    }
+
+    /// <summary>Raised on the thread pool with each scrape the relay has answered, to hand it back to the event loop.</summary>
+    public event Action<RelayedScrape>? Answered;
+
+    /// <summary>Starts relaying; called by the event loop, which it never holds up.</summary>
+    public void Relay(RelayedScrape scrape)
+        => ThreadPool.UnsafeQueueUserWorkItem(static state => _ = state.Relay.RunAsync(state.Scrape), (Relay: this, Scrape: scrape), preferLocal: false);
+
+    public void Dispose() => this.client.Dispose();
+
+    private async Task RunAsync(RelayedScrape scrape)
+    {
+        var answer = await this.CollectAsync(scrape).ConfigureAwait(false);
+        if (!scrape.TryClaim())
+        {
+            // The event loop answered it meanwhile.
+            return;
+        }
+
+        try
+        {
+            if (answer.Failure is { } failure)
+            {
+                Log.ScrapeAnsweredAlone(this.logger, failure);
+                var fallback = HatchetFamiliesWriter.WriteExposition(this.health, scrape.Format, this.targetInfo);
+                await SendAsync(scrape, answer.Status, ExpositionFormats.ContentType(scrape.Format).ToArray(), fallback).ConfigureAwait(false);
+            }
+            else
+            {
+                await SendAsync(scrape, answer.Status, answer.ContentType, answer.Body).ConfigureAwait(false);
+            }
+        }
+        catch (Exception exception)
+        {
+            // A client that hangs up, or anything else: that connection is closed, the worker is untouched.
+            Log.RequestFailed(this.logger, exception);
+            scrape.Connection.KeepAlive = false;
+        }
+
+        this.Answered?.Invoke(scrape);
+    }
+
+    // The first scrape with an Accept asks the exporter; those that come while it waits share its answer.
+    private async Task<ExporterAnswer> CollectAsync(RelayedScrape scrape)
+    {
+        TaskCompletionSource<ExporterAnswer>? running, shared = null;
+        lock (this.gate)
+        {
+            if (!this.collecting.TryGetValue(scrape.Accept, out running))
+            {
+                shared = new TaskCompletionSource<ExporterAnswer>(TaskCreationOptions.RunContinuationsAsynchronously);
+                this.collecting.Add(scrape.Accept, shared);
+            }
+        }
+
+        if (shared is null)
+        {
+            return await running!.Task.ConfigureAwait(false);
+        }
+
+        ExporterAnswer answer;
+        try
+        {
+            answer = await this.AskExporterAsync(scrape).ConfigureAwait(false);
+        }
+        catch (Exception exception)
+        {
+            answer = ExporterAnswer.Failed(exception is TaskCanceledException
+                ? $"the Prometheus exporter did not answer within {CollectionLimit.TotalSeconds:0} s"
+                : $"the Prometheus exporter could not be asked: {exception.Message}");
+        }
+
+        if (answer.Failure is { } failure)
+        {
+            Log.ScrapeFailed(this.logger, failure);
+        }
+
+        // Scrapes that come from now on ask again: this answer is no newer than when it was asked for.
+        lock (this.gate)
+        {
+            this.collecting.Remove(scrape.Accept);
+        }
+
+        shared.SetResult(answer);
+        return answer;
+    }
+
+    private async Task<ExporterAnswer> AskExporterAsync(RelayedScrape scrape)
+    {
+        if (this.exporterPort() is not { } port)
+        {
+            return new ExporterAnswer(null, 503, HttpResponseWriter.PlainText.ToArray(), "metrics are not being served"u8.ToArray());
+        }
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"http://127.0.0.1:{port}/metrics/");
+        if (scrape.Accept.Length > 0)
+        {
+            request.Headers.TryAddWithoutValidation("Accept", scrape.Accept);
+        }
+
+        if (scrape.ScrapeTimeout.Length > 0)
+        {
+            request.Headers.TryAddWithoutValidation("X-Prometheus-Scrape-Timeout-Seconds", scrape.ScrapeTimeout);
+        }
+
+        using var response = await this.client.SendAsync(request).ConfigureAwait(false);
+        if (response.StatusCode != HttpStatusCode.OK)
+        {
+            return ExporterAnswer.Failed($"the Prometheus exporter answered {(int)response.StatusCode}");
+        }
+
+        var body = await response.Content.ReadAsByteArrayAsync().ConfigureAwait(false);
+        if (!response.Content.Headers.NonValidated.TryGetValues("Content-Type", out var values) || values.Count != 1)
+        {
+            return ExporterAnswer.Failed("the Prometheus exporter's answer has no media type");
+        }
+
+        // The exporter's media type is passed on as it wrote it; Prometheus parses the body by it.
+        var contentType = Encoding.ASCII.GetBytes(values.ToString());
+        var completed = HatchetFamiliesWriter.Complete(body, this.health, ExpositionFormats.OfContentType(contentType));
+        return new ExporterAnswer(null, 200, contentType, completed ?? body);
+    }
+
+    private static async Task SendAsync(RelayedScrape scrape, int status, byte[] contentType, ReadOnlyMemory<byte> body)
+    {
+        var keepAlive = scrape.KeepAlive && status == 200;
+        var head = new byte[256 + contentType.Length];
+        var length = HttpResponseWriter.WriteHead(head, status, contentType, body.Length, keepAlive);
+        using var timeout = new CancellationTokenSource(SendTimeout);
+        var socket = scrape.Connection.Socket;
+        await SendAllAsync(socket, head.AsMemory(0, length), timeout.Token).ConfigureAwait(false);
+        if (!scrape.IsHead)
+        {
+            await SendAllAsync(socket, body, timeout.Token).ConfigureAwait(false);
+        }
+
+        scrape.Connection.KeepAlive = keepAlive;
+    }
+
+    private static async Task SendAllAsync(Socket socket, ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)
+    {
+        while (!bytes.IsEmpty)
+        {
+            bytes = bytes[await socket.SendAsync(bytes, SocketFlags.None, cancellationToken).ConfigureAwait(false)..];
+        }
+    }
+
+    /// <summary>What the exporter answered, completed with the Hatchet families, or why it could not be asked.</summary>
+    private sealed record ExporterAnswer(string? Failure, int Status, byte[] ContentType, byte[] Body)
+    {
+        public static ExporterAnswer Failed(string failure) => new(failure, 200, [], []);
+    }
+}
