@@ -215,9 +215,19 @@ internal sealed class HealthcheckSocketServer : IDisposable
             }
             else if (connection.State == ConnectionState.Relaying)
             {
-                if (this.scrapes.Watch(connection.Relayed!))
+                switch (this.scrapes.Watch(connection.Relayed!))
                 {
-                    this.Close(connection);
+                    case Watched.Gone:
+                        this.Close(connection);
+                        break;
+                    case Watched.Answered:
+                        this.Resume(connection, now);
+                        if (connection.State == ConnectionState.Reading)
+                        {
+                            this.Receive(connection, now);
+                        }
+
+                        break;
                 }
             }
             else

@@ -12,6 +12,7 @@ namespace OpenTelemetry.Hatchet.Scrape;
 internal sealed class RelayedScrape
 {
     private int claimed;
+    private volatile bool answered;
 
     public RelayedScrape(ClientConnection connection, in HttpRequestHead head, ReadOnlySpan<byte> request, bool keepAlive, long now)
     {
@@ -47,6 +48,12 @@ internal sealed class RelayedScrape
 
     /// <summary>Gets or sets a value indicating whether the client sent more bytes while waiting: the event loop stops watching its socket.</summary>
     public bool ClientSpoke { get; set; }
+
+    /// <summary>Gets a value indicating whether the relay has written the whole answer.</summary>
+    public bool IsAnswered => this.answered;
+
+    /// <summary>Called by the relay once the whole answer is written, before it hands the scrape back.</summary>
+    public void MarkAnswered() => this.answered = true;
 
     /// <summary>Makes the caller the one that answers; false when the other party already is.</summary>
     public bool TryClaim() => Interlocked.Exchange(ref this.claimed, 1) == 0;

@@ -63,9 +63,11 @@ internal sealed class ScrapeRelay : IDisposable
     /// <summary>Raised on the thread pool with each scrape the relay has answered, to hand it back to the event loop.</summary>
     public event Action<RelayedScrape>? Answered;
 
-    /// <summary>Starts relaying; called by the event loop, which it never holds up.</summary>
-    public void Relay(RelayedScrape scrape)
-        => ThreadPool.UnsafeQueueUserWorkItem(static state => _ = state.Relay.RunAsync(state.Scrape), (Relay: this, Scrape: scrape), preferLocal: false);
+    /// <summary>
+    /// Starts relaying on the calling thread, the event loop's, as far as the first wait: asking the exporter on a
+    /// kept-alive connection (a write) or joining an answer already asked for. The rest runs on the thread pool.
+    /// </summary>
+    public void Relay(RelayedScrape scrape) => _ = this.RunAsync(scrape);
 
     public void Dispose() => this.client.Dispose();
 
@@ -98,6 +100,7 @@ internal sealed class ScrapeRelay : IDisposable
             scrape.Connection.KeepAlive = false;
         }
 
+        scrape.MarkAnswered();
         this.Answered?.Invoke(scrape);
     }
 

@@ -14,6 +14,8 @@ internal sealed class WaitingScrapes : IDisposable
     /// <summary>How many scrapes may wait for the exporter at once; beyond, a scrape is refused <c>503</c> at once.</summary>
     public const int Limit = 256;
 
+    private static readonly TimeSpan AnsweredSpin = TimeSpan.FromMilliseconds(0.2);
+
     private readonly List<RelayedScrape> waiting = [];
     private readonly List<RelayedScrape> overdue = [];
     private readonly ConcurrentQueue<RelayedScrape> answered = new();
@@ -37,11 +39,14 @@ internal sealed class WaitingScrapes : IDisposable
     /// <summary>A connection whose scrape the relay has answered, to be read again.</summary>
     public bool TryTakeAnswered(out ClientConnection connection)
     {
-        if (this.answered.TryDequeue(out var scrape))
+        while (this.answered.TryDequeue(out var scrape))
         {
-            this.waiting.Remove(scrape);
-            connection = scrape.Connection;
-            return true;
+            // One that Watch saw answered first has been taken already.
+            if (this.waiting.Remove(scrape))
+            {
+                connection = scrape.Connection;
+                return true;
+            }
         }
 
         connection = null!;
@@ -53,8 +58,9 @@ internal sealed class WaitingScrapes : IDisposable
     /// dropped, so that it holds no place. A client that sent its next request early is out of view until the relay
     /// has answered.
     /// </summary>
-    /// <returns>True when the client has gone and its connection is the caller's to close.</returns>
-    public bool Watch(RelayedScrape scrape)
+    /// <returns>What became of the scrape: the client gone (the caller closes the connection), the scrape answered
+    /// (the caller reads the connection again), or neither yet.</returns>
+    public Watched Watch(RelayedScrape scrape)
     {
         bool gone;
         try
@@ -69,11 +75,19 @@ internal sealed class WaitingScrapes : IDisposable
         if (gone && scrape.TryClaim())
         {
             this.waiting.Remove(scrape);
-            return true;
+            return Watched.Gone;
+        }
+
+        // A client sends its next request once it has the whole answer, so the relay is handing the scrape back
+        // at this moment: waiting the few microseconds for it saves a turn of the loop.
+        if (!gone && SpinWait.SpinUntil(() => scrape.IsAnswered, AnsweredSpin))
+        {
+            this.waiting.Remove(scrape);
+            return Watched.Answered;
         }
 
         scrape.ClientSpoke = true;
-        return false;
+        return Watched.Waiting;
     }
 
     /// <summary>Claims every scrape whose deadline has passed, or every one when <paramref name="all"/>: the caller answers them.</summary>
