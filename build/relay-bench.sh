@@ -17,7 +17,7 @@ rm -rf "$work" && mkdir -p "$work"
 command -v wrk >/dev/null || { echo "relay-bench.sh needs wrk (Debian: apt-get install wrk)." >&2; exit 1; }
 
 git worktree add -f --detach "$work/base" "$base" >/dev/null 2>&1
-trap 'kill $(jobs -p) 2>/dev/null; git worktree remove --force "$work/base" >/dev/null 2>&1 || true' EXIT
+trap 'kill $(jobs -p) 2>/dev/null || true; git worktree remove --force "$work/base" >/dev/null 2>&1 || true' EXIT
 for tree in "$work/base" .; do
   dotnet build "$tree/examples/WorkerService" -c Release -nologo -v quiet >/dev/null
 done
