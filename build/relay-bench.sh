@@ -17,7 +17,9 @@ rm -rf "$work" && mkdir -p "$work"
 command -v wrk >/dev/null || { echo "relay-bench.sh needs wrk (Debian: apt-get install wrk)." >&2; exit 1; }
 
 git worktree add -f --detach "$work/base" "$base" >/dev/null 2>&1
-trap 'kill $(jobs -p) 2>/dev/null || true; git worktree remove --force "$work/base" >/dev/null 2>&1 || true' EXIT
+workers=()
+# The workers are started in command substitutions, so they are not this shell's jobs: they are stopped by pid.
+trap 'kill "${workers[@]}" 2>/dev/null || true; git worktree remove --force "$work/base" >/dev/null 2>&1 || true' EXIT
 for tree in "$work/base" .; do
   dotnet build "$tree/examples/WorkerService" -c Release -nologo -v quiet >/dev/null
 done
@@ -30,8 +32,8 @@ start() { # start TREE PORT: the example worker with its healthcheck on PORT; pr
 }
 wait_up() { for _ in $(seq 1 600); do curl -sf -o /dev/null "http://127.0.0.1:$1/metrics" && return 0; sleep 0.1; done; return 1; }
 
-before_port=$(free_port); before=$(start "$work/base" "$before_port")
-after_port=$(free_port); after=$(start . "$after_port")
+before_port=$(free_port); before=$(start "$work/base" "$before_port"); workers+=("$before")
+after_port=$(free_port); after=$(start . "$after_port"); workers+=("$after")
 wait_up "$before_port" && wait_up "$after_port"
 exporter_port=$(ss -ltnpH | awk -v pid="pid=$after," -v public=":$after_port" 'index($0, pid) && $4 ~ /^127\.0\.0\.1:/ && $4 !~ public"$" { sub(/.*:/, "", $4); print $4; exit }')
 [ -n "$exporter_port" ] || { echo "the exporter's private port was not found" >&2; exit 1; }
