@@ -22,6 +22,20 @@ public sealed class BlockingCallTests
     }
 
     [Fact]
+    public async Task Blocking_step_event_starts_the_run_it_names()
+    {
+        await using var worker = await InterceptedWorker.StartHealthyAsync();
+        worker.Dispatcher.Assign(TestDispatcher.StartStepRun("run-1"));
+        await Eventually.Until(() => worker.Health.TaskRuns.Waiting == 1, "the assignment to be read");
+
+        worker.Worker.Client.SendStepActionEvent(
+            new StepActionEvent { WorkerId = worker.Worker.WorkerId, TaskRunExternalId = "run-1", ActionId = "example:step", EventType = StepActionEventType.StepEventTypeStarted },
+            cancellationToken: TestContext.Current.CancellationToken);
+
+        worker.Health.TaskRuns.Waiting.Should().Be(0, "the run has started");
+    }
+
+    [Fact]
     public async Task Blocking_heartbeat_while_the_stream_is_open_makes_the_worker_healthy()
     {
         await using var worker = await InterceptedWorker.StartAsync();
