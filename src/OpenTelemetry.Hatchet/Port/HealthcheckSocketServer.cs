@@ -102,17 +102,10 @@ internal sealed class HealthcheckSocketServer : IDisposable
             listener.Dispose();
         }
 
+        // A relay still writing to a connection fails on its closed socket; it never touches the buffer.
         foreach (var connection in this.connections.Values)
         {
-            // A connection the relay is answering keeps its buffer: the relay may yet touch it.
-            if (connection.State == ConnectionState.Relaying)
-            {
-                connection.Socket.Dispose();
-            }
-            else
-            {
-                connection.Close();
-            }
+            connection.Close();
         }
 
         this.connections.Clear();

@@ -38,6 +38,10 @@ internal static class ExpositionFormats
         _ => PrometheusTextContentType,
     };
 
+    /// <summary>Whether the relay passes <paramref name="accept"/> on to the exporter: printable ASCII of at most <see cref="MaxForwardedAcceptLength"/> bytes.</summary>
+    public static bool IsPassedOn(ReadOnlySpan<byte> accept)
+        => accept.Length <= MaxForwardedAcceptLength && !accept.ContainsAnyExceptInRange((byte)0x20, (byte)0x7e);
+
     /// <summary>Whether <paramref name="format"/> is OpenMetrics: <c># UNIT</c> lines, <c># EOF</c> at the end.</summary>
     public static bool IsOpenMetrics(ExpositionFormat format)
         => format is ExpositionFormat.OpenMetrics or ExpositionFormat.OpenMetricsV0;
@@ -67,7 +71,7 @@ internal static class ExpositionFormats
     /// </summary>
     public static ExpositionFormat Negotiate(ReadOnlySpan<byte> accept)
     {
-        if (accept.Length > MaxForwardedAcceptLength || accept.ContainsAnyExceptInRange((byte)0x20, (byte)0x7e))
+        if (!IsPassedOn(accept))
         {
             return ExpositionFormat.PrometheusText;
         }

@@ -20,10 +20,10 @@ internal sealed class RelayedScrape
         this.Connection = connection;
         this.IsHead = head.IsHead;
         this.KeepAlive = keepAlive;
-        this.Accept = IsPrintable(accept, ExpositionFormats.MaxForwardedAcceptLength) ? Encoding.ASCII.GetString(accept) : string.Empty;
+        this.Accept = ExpositionFormats.IsPassedOn(accept) ? Encoding.ASCII.GetString(accept) : string.Empty;
         this.Format = ExpositionFormats.Negotiate(accept);
         var timeout = request[head.ScrapeTimeout];
-        this.ScrapeTimeout = IsPrintable(timeout, 32) ? Encoding.ASCII.GetString(timeout) : string.Empty;
+        this.ScrapeTimeout = timeout.Length <= 32 && !timeout.ContainsAnyExceptInRange((byte)0x20, (byte)0x7e) ? Encoding.ASCII.GetString(timeout) : string.Empty;
         this.Deadline = now + (long)ScrapeDeadline.Budget(timeout).TotalMilliseconds;
     }
 
@@ -57,7 +57,4 @@ internal sealed class RelayedScrape
 
     /// <summary>Makes the caller the one that answers; false when the other party already is.</summary>
     public bool TryClaim() => Interlocked.Exchange(ref this.claimed, 1) == 0;
-
-    private static bool IsPrintable(ReadOnlySpan<byte> value, int maxLength)
-        => value.Length <= maxLength && !value.ContainsAnyExceptInRange((byte)0x20, (byte)0x7e);
 }
