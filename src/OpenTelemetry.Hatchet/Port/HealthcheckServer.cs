@@ -57,7 +57,8 @@ internal sealed class HealthcheckServer(
             // Building the MeterProvider creates the exporter's listener; OpenTelemetry's own hosted service
             // would build it moments later, and asking for it here makes the order certain.
             var meterProvider = services.GetService<MeterProvider>();
-            this.Open(settings, TargetInfoOf(meterProvider));
+            var exporter = services.GetService<IOptionsMonitor<PrometheusHttpListenerOptions>>()?.Get(HatchetWorkerMetricsOpenTelemetryBuilderExtensions.ExporterOptionsName);
+            this.Open(settings, exporter, TargetInfoOf(meterProvider, exporter));
         }
 
         return Task.CompletedTask;
@@ -81,13 +82,12 @@ internal sealed class HealthcheckServer(
     public void Dispose() => this.Close();
 
     // The fallback begins with the target_info the exporter writes, from the same resource.
-    private TargetInfo? TargetInfoOf(MeterProvider? meterProvider)
-        => meterProvider is not null
-            && services.GetService<IOptionsMonitor<PrometheusHttpListenerOptions>>()?.Get(HatchetWorkerMetricsOpenTelemetryBuilderExtensions.ExporterOptionsName) is { TargetInfoEnabled: true }
+    private static TargetInfo? TargetInfoOf(MeterProvider? meterProvider, PrometheusHttpListenerOptions? exporter)
+        => meterProvider is not null && exporter is { TargetInfoEnabled: true }
             ? TargetInfo.Of(meterProvider.GetResource())
             : null;
 
-    private void Open(HatchetWorkerMetricsOptions settings, TargetInfo? targetInfo)
+    private void Open(HatchetWorkerMetricsOptions settings, PrometheusHttpListenerOptions? exporter, TargetInfo? targetInfo)
     {
         var address = BindAddressOf(settings);
         var port = settings.HealthcheckPort;
@@ -95,7 +95,10 @@ internal sealed class HealthcheckServer(
         try
         {
             this.ServeExporterPrivately();
-            server = HealthcheckSocketServer.Start(address.Resolve(), port, new ProbeEndpoints(health, settings), health, targetInfo, time, () => this.ExporterPort, logger);
+            // The relay keeps the exporter's answers for the exporter's own cache window.
+            var keep = TimeSpan.FromMilliseconds(Math.Max(0, exporter?.ScrapeResponseCacheDurationMilliseconds ?? 0));
+            var relay = new ScrapeRelay(() => this.ExporterPort, health, targetInfo, keep, time, logger);
+            server = HealthcheckSocketServer.Start(address.Resolve(), port, new ProbeEndpoints(health, settings), health, targetInfo, time, relay, logger);
         }
         catch (Exception exception)
         {

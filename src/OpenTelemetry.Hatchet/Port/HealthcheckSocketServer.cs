@@ -56,7 +56,7 @@ internal sealed class HealthcheckSocketServer : IDisposable
     private volatile bool stopping;
     private long lastSweep;
 
-    private HealthcheckSocketServer(Socket[] listeners, ProbeEndpoints probes, HatchetWorkerHealth health, HatchetFamiliesWriter.TargetInfo? targetInfo, TimeProvider time, Func<int?> exporterPort, ILogger logger)
+    private HealthcheckSocketServer(Socket[] listeners, ProbeEndpoints probes, HatchetWorkerHealth health, HatchetFamiliesWriter.TargetInfo? targetInfo, TimeProvider time, ScrapeRelay relay, ILogger logger)
     {
         this.targetInfo = targetInfo;
         this.time = time;
@@ -65,13 +65,13 @@ internal sealed class HealthcheckSocketServer : IDisposable
         this.probes = probes;
         this.health = health;
         this.logger = logger;
-        this.scrapes = new WaitingScrapes(new ScrapeRelay(exporterPort, health, targetInfo, logger));
+        this.scrapes = new WaitingScrapes(relay);
         this.thread = new Thread(this.Run) { IsBackground = true, Name = "Hatchet healthcheck" };
     }
 
-    /// <summary>Binds the port on every address and starts serving.</summary>
+    /// <summary>Binds the port on every address and starts serving; the server owns the relay from then on, or disposes it if it cannot start.</summary>
     /// <exception cref="SocketException">The port cannot be bound on one of the addresses.</exception>
-    public static HealthcheckSocketServer Start(IReadOnlyList<ListenAddress> addresses, int port, ProbeEndpoints probes, HatchetWorkerHealth health, HatchetFamiliesWriter.TargetInfo? targetInfo, TimeProvider time, Func<int?> exporterPort, ILogger logger)
+    public static HealthcheckSocketServer Start(IReadOnlyList<ListenAddress> addresses, int port, ProbeEndpoints probes, HatchetWorkerHealth health, HatchetFamiliesWriter.TargetInfo? targetInfo, TimeProvider time, ScrapeRelay relay, ILogger logger)
     {
         var listeners = new List<Socket>();
         try
@@ -84,10 +84,11 @@ internal sealed class HealthcheckSocketServer : IDisposable
         catch
         {
             listeners.ForEach(listener => listener.Dispose());
+            relay.Dispose();
             throw;
         }
 
-        var server = new HealthcheckSocketServer([.. listeners], probes, health, targetInfo, time, exporterPort, logger);
+        var server = new HealthcheckSocketServer([.. listeners], probes, health, targetInfo, time, relay, logger);
         server.thread.Start();
         return server;
     }

@@ -22,7 +22,13 @@ namespace OpenTelemetry.Hatchet.Scrape;
 /// Scrapes that arrive while the exporter is being asked with the same <c>Accept</c> wait for that answer
 /// instead of asking again, so many scrapers, or many abandoned scrapes, cost one collection at a time. An
 /// answer of the exporter that lacks the Hatchet families (an application's gauge threw) gets them added,
-/// every time, cached or not.
+/// every time it is asked for.
+/// </para>
+/// <para>
+/// The exporter's answer is kept here for the exporter's own cache window
+/// (<c>ScrapeResponseCacheDurationMilliseconds</c>, counted from when it was asked), and scrapes in that window
+/// get it without a second exchange: a sequential scraper would otherwise wait for two HTTP exchanges where the
+/// exporter's own listener makes it wait for one. A kept answer is at most twice that window old, never older.
 /// </para>
 /// </remarks>
 internal sealed class ScrapeRelay : IDisposable
@@ -39,19 +45,26 @@ internal sealed class ScrapeRelay : IDisposable
     private readonly Func<int?> exporterPort;
     private readonly HatchetWorkerHealth health;
     private readonly HatchetFamiliesWriter.TargetInfo? targetInfo;
+    private readonly TimeSpan keep;
+    private readonly TimeProvider time;
     private readonly ILogger logger;
     private readonly Lock gate = new();
     private readonly Dictionary<string, TaskCompletionSource<ExporterAnswer>> collecting = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, KeptAnswer> kept = new(StringComparer.Ordinal);
 
     /// <param name="exporterPort">The exporter's private port, or null while it is not served.</param>
     /// <param name="health">The status the fallback and the completed answers are written from.</param>
     /// <param name="targetInfo">What the fallback begins with, as the exporter's answers do.</param>
+    /// <param name="keep">The exporter's cache window: how long an answer is kept; zero keeps none.</param>
+    /// <param name="time">The clock of that window.</param>
     /// <param name="logger">Where failed collections are logged.</param>
-    public ScrapeRelay(Func<int?> exporterPort, HatchetWorkerHealth health, HatchetFamiliesWriter.TargetInfo? targetInfo, ILogger logger)
+    public ScrapeRelay(Func<int?> exporterPort, HatchetWorkerHealth health, HatchetFamiliesWriter.TargetInfo? targetInfo, TimeSpan keep, TimeProvider time, ILogger logger)
     {
         this.exporterPort = exporterPort;
         this.health = health;
         this.targetInfo = targetInfo;
+        this.keep = keep;
+        this.time = time;
         this.logger = logger;
         this.client = new HttpClient(new SocketsHttpHandler { UseProxy = false, AllowAutoRedirect = false, ConnectTimeout = TimeSpan.FromSeconds(2) })
         {
@@ -104,12 +117,19 @@ internal sealed class ScrapeRelay : IDisposable
         this.Answered?.Invoke(scrape);
     }
 
-    // The first scrape with an Accept asks the exporter; those that come while it waits share its answer.
+    // The first scrape with an Accept asks the exporter; those that come while it waits share its answer, and
+    // those that come within the exporter's cache window after it get it as kept.
     private async Task<ExporterAnswer> CollectAsync(RelayedScrape scrape)
     {
         TaskCompletionSource<ExporterAnswer>? running, shared = null;
+        var asked = this.time.GetTimestamp();
         lock (this.gate)
         {
+            if (this.kept.TryGetValue(scrape.Accept, out var kept) && asked < kept.Until)
+            {
+                return kept.Answer;
+            }
+
             if (!this.collecting.TryGetValue(scrape.Accept, out running))
             {
                 shared = new TaskCompletionSource<ExporterAnswer>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -139,10 +159,15 @@ internal sealed class ScrapeRelay : IDisposable
             Log.ScrapeFailed(this.logger, failure);
         }
 
-        // Scrapes that come from now on ask again: this answer is no newer than when it was asked for.
+        // Scrapes that come from now on ask again once the window is over: this answer is no newer than when it
+        // was asked for.
         lock (this.gate)
         {
             this.collecting.Remove(scrape.Accept);
+            if (answer is { Failure: null, Status: 200 } && this.keep > TimeSpan.Zero)
+            {
+                this.kept[scrape.Accept] = new KeptAnswer(answer, asked + (long)(this.keep.TotalSeconds * this.time.TimestampFrequency));
+            }
         }
 
         shared.SetResult(answer);
@@ -214,4 +239,7 @@ internal sealed class ScrapeRelay : IDisposable
     {
         public static ExporterAnswer Failed(string failure) => new(failure, 200, [], []);
     }
+
+    /// <summary>An answer of the exporter and when (the clock's timestamp) its window ends.</summary>
+    private sealed record KeptAnswer(ExporterAnswer Answer, long Until);
 }
