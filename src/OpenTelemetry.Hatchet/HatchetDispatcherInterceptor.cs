@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using OpenTelemetry.Hatchet.Dispatcher;
 using OpenTelemetry.Hatchet.Metrics;
+using OpenTelemetry.Hatchet.Tracing;
 
 namespace OpenTelemetry.Hatchet;
 
@@ -33,12 +34,14 @@ public sealed class HatchetDispatcherInterceptor : Interceptor
     private readonly TaskRunInstruments? instruments;
     private readonly ILogger logger;
     private readonly ListenConnection connection;
+    private readonly HatchetInstrumentationOptions tracing;
     private int faults;
 
-    internal HatchetDispatcherInterceptor(HatchetWorkerHealth health, TaskRunInstruments? instruments = null, ILogger<HatchetDispatcherInterceptor>? logger = null)
+    internal HatchetDispatcherInterceptor(HatchetWorkerHealth health, TaskRunInstruments? instruments = null, ILogger<HatchetDispatcherInterceptor>? logger = null, HatchetInstrumentationOptions? tracing = null)
     {
         this.health = health;
         this.instruments = instruments;
+        this.tracing = tracing ?? new HatchetInstrumentationOptions();
         this.logger = logger ?? NullLogger<HatchetDispatcherInterceptor>.Instance;
         this.connection = new ListenConnection(health, health.Time);
 
@@ -56,7 +59,7 @@ public sealed class HatchetDispatcherInterceptor : Interceptor
         var method = DispatcherMethods.Classify(context.Method);
         if (method == DispatcherMethod.None)
         {
-            return continuation(request, context);
+            return ClientCallTracing.AsyncUnaryCall(request, context, continuation, this.tracing, this.Fault);
         }
 
         this.Sending(method, request);
@@ -85,7 +88,7 @@ public sealed class HatchetDispatcherInterceptor : Interceptor
         var method = DispatcherMethods.Classify(context.Method);
         if (method == DispatcherMethod.None)
         {
-            return continuation(request, context);
+            return ClientCallTracing.BlockingUnaryCall(request, context, continuation, this.tracing, this.Fault);
         }
 
         this.Sending(method, request);

@@ -79,7 +79,8 @@ public static class HatchetWorkerMetricsOpenTelemetryBuilderExtensions
         services.AddSingleton(provider => new HatchetDispatcherInterceptor(
             provider.GetRequiredService<HatchetWorkerHealth>(),
             provider.GetRequiredService<TaskRunInstruments>(),
-            provider.GetService<ILogger<HatchetDispatcherInterceptor>>()));
+            provider.GetService<ILogger<HatchetDispatcherInterceptor>>(),
+            provider.GetService<IOptions<HatchetInstrumentationOptions>>()?.Value));
         services.AddSingleton<HealthcheckServer>();
         services.AddHostedService<HostLifecycleSignal>();
         services.AddHostedService<ThreadPoolStarvationMonitor>();

@@ -1,6 +1,12 @@
+using Microsoft.Extensions.Configuration;
+
 namespace OpenTelemetry.Hatchet.Configuration;
 
 /// <summary>The environment variables that this package reads: the Hatchet SDKs' own, and one of its own.</summary>
+/// <remarks>
+/// They are read through <see cref="IConfiguration"/>, which the .NET hosts fill from the environment, so tests and
+/// containers can supply them the same way; without an <see cref="IConfiguration"/>, from the process environment.
+/// </remarks>
 internal static class HatchetEnvironmentVariables
 {
     public const string Enabled = "HATCHET_CLIENT_WORKER_HEALTHCHECK_ENABLED";
@@ -10,4 +16,29 @@ internal static class HatchetEnvironmentVariables
 
     // Not a Hatchet SDK's (they have no OTLP export), hence not under HATCHET_CLIENT_.
     public const string OtlpEnabled = "HATCHET_WORKER_OTLP_ENABLED";
+
+    // The Python SDK's OpenTelemetryConfig (sdks/python/hatchet_sdk/config.py): env_prefix HATCHET_CLIENT_OPENTELEMETRY_.
+    public const string IncludeTaskName = "HATCHET_CLIENT_OPENTELEMETRY_INCLUDE_TASK_NAME_IN_START_STEP_RUN_SPAN_NAME";
+    public const string ExcludedAttributes = "HATCHET_CLIENT_OPENTELEMETRY_EXCLUDED_ATTRIBUTES";
+    public const string IndividualRunSpans = "HATCHET_CLIENT_OPENTELEMETRY_INDIVIDUAL_RUN_SPANS_FOR_BULK_RUN";
+
+    public static string? Read(IConfiguration? configuration, string variable)
+        => configuration is null ? Environment.GetEnvironmentVariable(variable) : configuration[variable];
+
+    /// <summary>A boolean variable as the Python SDK reads it; a value it refuses is added to <paramref name="failures"/>.</summary>
+    public static bool? ReadBoolean(IConfiguration? configuration, string variable, List<string> failures)
+    {
+        if (Read(configuration, variable) is not { } text)
+        {
+            return null;
+        }
+
+        if (HatchetBoolean.TryParse(text, out var value))
+        {
+            return value;
+        }
+
+        failures.Add($"{variable}='{text}' is not a boolean: use {HatchetBoolean.AcceptedWords}.");
+        return null;
+    }
 }

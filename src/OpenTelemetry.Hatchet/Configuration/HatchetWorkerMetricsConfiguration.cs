@@ -80,22 +80,7 @@ internal sealed class HatchetWorkerMetricsConfiguration(IConfiguration? configur
         }
     }
 
-    private bool? ReadBoolean(string variable, List<string> failures)
-    {
-        if (this.Read(variable) is not { } text)
-        {
-            return null;
-        }
+    private bool? ReadBoolean(string variable, List<string> failures) => HatchetEnvironmentVariables.ReadBoolean(configuration, variable, failures);
 
-        if (HatchetBoolean.TryParse(text, out var value))
-        {
-            return value;
-        }
-
-        failures.Add($"{variable}='{text}' is not a boolean: use {HatchetBoolean.AcceptedWords}.");
-        return null;
-    }
-
-    private string? Read(string variable)
-        => configuration is null ? Environment.GetEnvironmentVariable(variable) : configuration[variable];
+    private string? Read(string variable) => HatchetEnvironmentVariables.Read(configuration, variable);
 }

@@ -1,0 +1,75 @@
+using System.Text.Json;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
+using static OpenTelemetry.Hatchet.Configuration.HatchetEnvironmentVariables;
+
+namespace OpenTelemetry.Hatchet.Configuration;
+
+/// <summary>
+/// Fills <see cref="HatchetInstrumentationOptions"/> from the Python SDK's <c>HATCHET_CLIENT_OPENTELEMETRY_*</c>
+/// variables (<c>OpenTelemetryConfig</c> in <c>sdks/python/hatchet_sdk/config.py</c>), read through
+/// <see cref="IConfiguration"/> as the worker's other variables are.
+/// </summary>
+internal sealed class HatchetInstrumentationConfiguration(IConfiguration? configuration = null) : IConfigureOptions<HatchetInstrumentationOptions>
+{
+    public void Configure(HatchetInstrumentationOptions options)
+    {
+        var failures = new List<string>();
+        if (ReadBoolean(configuration, IncludeTaskName, failures) is { } include)
+        {
+            options.IncludeTaskNameInStartStepRunSpanName = include;
+        }
+
+        if (ReadBoolean(configuration, IndividualRunSpans, failures) is { } individual)
+        {
+            options.IndividualRunSpansForBulkRun = individual;
+        }
+
+        if (Read(configuration, ExcludedAttributes) is { } excluded)
+        {
+            if (TryParseNames(excluded, out var names))
+            {
+                options.ExcludedAttributes.UnionWith(names);
+            }
+            else
+            {
+                failures.Add($"{ExcludedAttributes}='{excluded}' is not a JSON array of attribute names, such as [\"payload\", \"additional_metadata\"].");
+            }
+        }
+
+        if (failures.Count > 0)
+        {
+            throw new OptionsValidationException(Options.DefaultName, typeof(HatchetInstrumentationOptions), failures);
+        }
+    }
+
+    // As pydantic-settings reads a list from a variable: JSON, an array, of strings.
+    private static bool TryParseNames(string text, out List<string> names)
+    {
+        names = [];
+        try
+        {
+            using var document = JsonDocument.Parse(text);
+            if (document.RootElement.ValueKind != JsonValueKind.Array)
+            {
+                return false;
+            }
+
+            foreach (var element in document.RootElement.EnumerateArray())
+            {
+                if (element.ValueKind != JsonValueKind.String)
+                {
+                    return false;
+                }
+
+                names.Add(element.GetString()!);
+            }
+
+            return true;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+}

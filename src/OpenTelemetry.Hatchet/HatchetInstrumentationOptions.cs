@@ -1,0 +1,30 @@
+namespace OpenTelemetry.Hatchet;
+
+/// <summary>
+/// How the package traces task runs and the calls that trigger them, once <c>AddHatchetInstrumentation()</c> has
+/// asked for its spans. The Python SDK's <c>HATCHET_CLIENT_OPENTELEMETRY_*</c> variables set the same things, and are
+/// read here too; code that sets a property wins over them.
+/// </summary>
+public sealed class HatchetInstrumentationOptions
+{
+    /// <summary>
+    /// Gets or sets a value indicating whether a task run's span is named <c>hatchet.start_step_run.{action id}</c>
+    /// rather than <c>hatchet.start_step_run</c>. Default false;
+    /// <c>HATCHET_CLIENT_OPENTELEMETRY_INCLUDE_TASK_NAME_IN_START_STEP_RUN_SPAN_NAME</c>.
+    /// </summary>
+    public bool IncludeTaskNameInStartStepRunSpanName { get; set; }
+
+    /// <summary>
+    /// Gets the attributes left off every span, named as the Python SDK names them, without the <c>hatchet.</c>
+    /// prefix (<c>payload</c>, <c>additional_metadata</c>, ...). Empty by default;
+    /// <c>HATCHET_CLIENT_OPENTELEMETRY_EXCLUDED_ATTRIBUTES</c>, a JSON array such as <c>["payload"]</c>.
+    /// </summary>
+    public ISet<string> ExcludedAttributes { get; } = new HashSet<string>(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Gets or sets a value indicating whether a bulk trigger gets a <c>hatchet.run_workflow</c> span for each run
+    /// it triggers, under its <c>hatchet.run_workflows</c> span, each run's <c>traceparent</c> naming its own span.
+    /// Default false; <c>HATCHET_CLIENT_OPENTELEMETRY_INDIVIDUAL_RUN_SPANS_FOR_BULK_RUN</c>.
+    /// </summary>
+    public bool IndividualRunSpansForBulkRun { get; set; }
+}
