@@ -35,6 +35,7 @@ public sealed class HatchetDispatcherInterceptor : Interceptor
     private readonly ILogger logger;
     private readonly ListenConnection connection;
     private readonly HatchetInstrumentationOptions tracing;
+    private string? workerId;
     private int faults;
 
     internal HatchetDispatcherInterceptor(HatchetWorkerHealth health, TaskRunInstruments? instruments = null, ILogger<HatchetDispatcherInterceptor>? logger = null, HatchetInstrumentationOptions? tracing = null)
@@ -120,6 +121,12 @@ public sealed class HatchetDispatcherInterceptor : Interceptor
             return continuation(request, context);
         }
 
+        // The worker's id, which its task runs' spans carry, is the one it listens as.
+        if (request is IMessage listenRequest)
+        {
+            this.workerId = DispatcherMessages.ListeningWorkerId(listenRequest);
+        }
+
         // The old Listen carries the worker's heartbeats itself; ListenV2 leaves them to /Dispatcher/Heartbeat.
         var listen = this.connection.Opening(carriesHeartbeats: method == DispatcherMethod.Listen);
         AsyncServerStreamingCall<TResponse> call;
@@ -168,6 +175,20 @@ public sealed class HatchetDispatcherInterceptor : Interceptor
             call.Dispose);
     }
 
+    /// <summary>
+    /// Makes the span of a task run the worker was given the current <see cref="System.Diagnostics.Activity"/> of
+    /// the calling flow, so that spans and logs the task's code makes join the run's trace: write
+    /// <c>using var trace = HatchetDispatcherInterceptor.JoinTaskRunTrace(action.TaskRunExternalId);</c> at the top
+    /// of the task. Nothing happens when the run has no span (tracing not asked for, or the run has ended).
+    /// </summary>
+    /// <param name="taskRunId">The run's <c>task_run_external_id</c>, as its <c>AssignedAction</c> gave it.</param>
+    /// <returns>What puts the flow's former current activity back when disposed.</returns>
+    public static IDisposable JoinTaskRunTrace(string taskRunId)
+    {
+        ArgumentNullException.ThrowIfNull(taskRunId);
+        return TaskRunSpans.Join(taskRunId);
+    }
+
     /// <summary>How a failed call is named in a reason: its gRPC status as the protocol spells it, and its detail.</summary>
     internal static string Describe(Exception exception) => exception switch
     {
@@ -192,11 +213,16 @@ public sealed class HatchetDispatcherInterceptor : Interceptor
 
         switch (type)
         {
-            case DispatcherMessages.StartStepRun or DispatcherMessages.StartBatch:
+            case DispatcherMessages.StartStepRun:
+                this.health.TaskRuns.Assigned(id, name ?? string.Empty, this.instruments, TaskRunSpans.Start(action, id, this.workerId, this.tracing));
+                break;
+            case DispatcherMessages.StartBatch:
+                // A batch's members came as runs of their own, each with its span; the batch is not one (nor in Python).
                 this.health.TaskRuns.Assigned(id, name ?? string.Empty, this.instruments);
                 break;
             case DispatcherMessages.CancelStepRun:
                 // The worker may send nothing more about a cancelled run; the engine has taken its slot back.
+                TaskRunSpans.Cancelled(id);
                 this.health.TaskRuns.Ended(id, TaskRunOutcome.Cancelled, this.instruments);
                 break;
         }
@@ -255,14 +281,15 @@ public sealed class HatchetDispatcherInterceptor : Interceptor
             switch (method)
             {
                 case DispatcherMethod.SendStepActionEvent:
-                    var (type, id) = DispatcherMessages.StepEvent(message);
-                    this.TaskRunEvent(type, id);
+                    var (type, id, payload) = DispatcherMessages.StepEvent(message);
+                    this.TaskRunEvent(type, id, payload);
                     break;
                 case DispatcherMethod.SendBatchActionEvent:
                     var batchType = DispatcherMessages.BatchEventType(message);
                     foreach (var item in DispatcherMessages.BatchItems(message))
                     {
-                        this.TaskRunEvent(batchType, DispatcherMessages.BatchItemTaskRunId(item));
+                        var (itemId, itemPayload) = DispatcherMessages.BatchItem(item);
+                        this.TaskRunEvent(batchType, itemId, itemPayload);
                     }
 
                     break;
@@ -287,7 +314,7 @@ public sealed class HatchetDispatcherInterceptor : Interceptor
         }
     }
 
-    private void TaskRunEvent(int type, string? id)
+    private void TaskRunEvent(int type, string? id, string? payload)
     {
         if (string.IsNullOrEmpty(id))
         {
@@ -304,6 +331,7 @@ public sealed class HatchetDispatcherInterceptor : Interceptor
                 runs.Ended(id, TaskRunOutcome.Completed, this.instruments);
                 break;
             case DispatcherMessages.Failed:
+                TaskRunSpans.Failing(id, payload);
                 runs.Ended(id, TaskRunOutcome.Failed, this.instruments);
                 break;
             case DispatcherMessages.Cancelled:

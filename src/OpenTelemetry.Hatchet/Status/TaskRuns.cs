@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using OpenTelemetry.Hatchet.Metrics;
+using OpenTelemetry.Hatchet.Tracing;
 
 namespace OpenTelemetry.Hatchet.Status;
 
@@ -110,8 +112,8 @@ internal sealed class TaskRuns(TimeProvider time, int capacity = TaskRuns.Defaul
         }
     }
 
-    // Instruments are recorded after the lock is let go: a listener of the meter runs its own code there.
-    public void Assigned(string id, string action, TaskRunInstruments? instruments)
+    // Instruments are recorded, and spans ended, after the lock is let go: a listener runs its own code there.
+    public void Assigned(string id, string action, TaskRunInstruments? instruments, Activity? span = null)
     {
         RunEnd? ended = null;
         lock (this.gate)
@@ -125,7 +127,7 @@ internal sealed class TaskRuns(TimeProvider time, int capacity = TaskRuns.Defaul
                 ended = this.End(oldest.Value, TaskRunOutcome.Unknown);
             }
 
-            var run = new Run(id, action, time.GetTimestamp());
+            var run = new Run(id, action, time.GetTimestamp()) { Span = span };
             run.AssignmentNode = this.byAssignment.AddLast(run);
             run.WaitingNode = this.waiting.AddLast(run);
             this.runs.Add(id, run);
@@ -140,6 +142,7 @@ internal sealed class TaskRuns(TimeProvider time, int capacity = TaskRuns.Defaul
     {
         string action;
         TimeSpan waited;
+        Activity? span;
         lock (this.gate)
         {
             if (!this.runs.TryGetValue(id, out var run) || run.WaitingNode is not { } node)
@@ -150,10 +153,11 @@ internal sealed class TaskRuns(TimeProvider time, int capacity = TaskRuns.Defaul
             this.waiting.Remove(node);
             run.WaitingNode = null;
             run.StartedAt = time.GetTimestamp();
-            (action, waited) = (run.Action, time.GetElapsedTime(run.AssignedAt, run.StartedAt.Value));
+            (action, waited, span) = (run.Action, time.GetElapsedTime(run.AssignedAt, run.StartedAt.Value), run.Span);
         }
 
         instruments?.Started(action, waited);
+        TaskRunSpans.Started(span);
     }
 
     public void Ended(string id, string outcome, TaskRunInstruments? instruments)
@@ -191,7 +195,7 @@ internal sealed class TaskRuns(TimeProvider time, int capacity = TaskRuns.Defaul
         }
 
         this.ReleaseSlot(run);
-        return new RunEnd(run.Action, outcome, run.StartedAt is { } started ? time.GetElapsedTime(started) : null);
+        return new RunEnd(run.Id, run.Action, outcome, run.StartedAt is { } started ? time.GetElapsedTime(started) : null, run.Span);
     }
 
     private void ReleaseSlot(Run run)
@@ -204,9 +208,13 @@ internal sealed class TaskRuns(TimeProvider time, int capacity = TaskRuns.Defaul
     }
 
     /// <summary>A run's end, recorded once the lock is let go.</summary>
-    private readonly record struct RunEnd(string Action, string Outcome, TimeSpan? Duration)
+    private readonly record struct RunEnd(string Id, string Action, string Outcome, TimeSpan? Duration, Activity? Span)
     {
-        public void RecordIn(TaskRunInstruments? instruments) => instruments?.Ended(this.Action, this.Outcome, this.Duration);
+        public void RecordIn(TaskRunInstruments? instruments)
+        {
+            instruments?.Ended(this.Action, this.Outcome, this.Duration);
+            TaskRunSpans.End(this.Span, this.Id, this.Outcome);
+        }
     }
 
     private sealed class Run(string id, string action, long assignedAt)
@@ -224,5 +232,8 @@ internal sealed class TaskRuns(TimeProvider time, int capacity = TaskRuns.Defaul
         public LinkedListNode<Run>? AssignmentNode { get; set; }
 
         public LinkedListNode<Run>? WaitingNode { get; set; }
+
+        /// <summary>Gets the run's span, when one was asked for.</summary>
+        public Activity? Span { get; init; }
     }
 }

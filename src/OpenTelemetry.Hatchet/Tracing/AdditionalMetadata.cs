@@ -24,7 +24,7 @@ internal static class AdditionalMetadata
     public static ActivityContext? TraceParent(string? metadata)
     {
         if (string.IsNullOrEmpty(metadata) || !TryFindTraceParent(Encoding.UTF8.GetBytes(metadata), out var value, out _)
-            || value is null || !ActivityContext.TryParse(value, null, out var parent))
+            || value is null || !ActivityContext.TryParse(value, null, isRemote: true, out var parent))
         {
             return null;
         }

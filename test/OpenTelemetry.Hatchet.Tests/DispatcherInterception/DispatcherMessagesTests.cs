@@ -77,10 +77,10 @@ public sealed class DispatcherMessagesTests
     public void Assignments_and_events_are_read_from_any_generated_names()
     {
         var assignment = FromWire(new Renamed.Job { Run = "run-1", What = "a", Kind = Renamed.JobKind.Batch });
-        var stepEvent = FromWire(new Renamed.JobNews { Run = "run-1", Kind = Renamed.NewsKind.NewsBroke });
+        var stepEvent = FromWire(new Renamed.JobNews { Run = "run-1", Kind = Renamed.NewsKind.NewsBroke, Detail = "it broke" });
 
         DispatcherMessages.Assignment(assignment).Should().Be((DispatcherMessages.StartBatch, "run-1", "a"));
-        DispatcherMessages.StepEvent(stepEvent).Should().Be((DispatcherMessages.Failed, "run-1"));
+        DispatcherMessages.StepEvent(stepEvent).Should().Be((DispatcherMessages.Failed, "run-1", "it broke"));
     }
 
     private static T FromWire<T>(T message)
