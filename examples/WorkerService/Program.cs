@@ -1,5 +1,6 @@
 using OpenTelemetry.Hatchet;
 using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
 using WorkerService;
 
 var builder = Host.CreateApplicationBuilder(args);
@@ -7,6 +8,13 @@ var builder = Host.CreateApplicationBuilder(args);
 // The one line: the worker's status and the runtime's metrics, and, when
 // HATCHET_CLIENT_WORKER_HEALTHCHECK_ENABLED is true, /health and /metrics on port 8001.
 builder.Services.AddOpenTelemetry().WithHatchetWorkerMetrics();
+
+// Task-run traces, named as the Python SDK's, sent over OTLP to the collector the user names with the standard
+// OTEL_EXPORTER_OTLP_ENDPOINT; without it nothing is traced.
+if (!string.IsNullOrEmpty(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+{
+    builder.Services.AddOpenTelemetry().WithTracing(tracing => tracing.AddHatchetInstrumentation().AddOtlpExporter());
+}
 
 try
 {

@@ -32,6 +32,9 @@ internal sealed partial class TaskRuns(Dispatcher.DispatcherClient dispatcher, M
 
     private async Task RunAsync(AssignedAction action)
     {
+        // With tracing asked for, the task's logs (and any span it starts) belong to the run's trace.
+        using var trace = OpenTelemetry.Hatchet.HatchetDispatcherInterceptor.JoinTaskRunTrace(action.TaskRunExternalId);
+
         // runner.py lines 775-782: STARTED with no payload, then COMPLETED with the output as JSON (lines 314-325).
         await this.SendAsync(action, StepActionEventType.StepEventTypeStarted, payload: string.Empty).ConfigureAwait(false);
         if (action.ActionId != ExampleWorkflow.Action)
