@@ -27,4 +27,15 @@ public sealed class HatchetInstrumentationOptions
     /// Default false; <c>HATCHET_CLIENT_OPENTELEMETRY_INDIVIDUAL_RUN_SPANS_FOR_BULK_RUN</c>.
     /// </summary>
     public bool IndividualRunSpansForBulkRun { get; set; }
+
+    /// <summary>
+    /// Gets or sets the Hatchet engine's gRPC address (<c>https://host:port</c>, or <c>http://</c> for an engine
+    /// without TLS) to send the package's spans to over OTLP, so that they show in the Hatchet dashboard, as the
+    /// Python SDK's <c>enable_hatchet_otel_collector</c> does. Default null: nothing is sent to the engine. Needs
+    /// <see cref="HatchetEngineToken"/>.
+    /// </summary>
+    public Uri? HatchetEngineAddress { get; set; }
+
+    /// <summary>Gets or sets the API token the spans are sent to the engine with (<c>HATCHET_CLIENT_TOKEN</c>'s value).</summary>
+    public string? HatchetEngineToken { get; set; }
 }

@@ -34,6 +34,7 @@ public static class HatchetInstrumentationTracerProviderBuilderExtensions
         builder.ConfigureServices(services =>
         {
             services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<HatchetInstrumentationOptions>, HatchetInstrumentationConfiguration>());
+            services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<HatchetInstrumentationOptions>, HatchetInstrumentationOptionsValidator>());
             services.AddOptions<HatchetInstrumentationOptions>().ValidateOnStart();
             if (configure is not null)
             {
@@ -41,6 +42,7 @@ public static class HatchetInstrumentationTracerProviderBuilderExtensions
             }
         });
 
+        HatchetEngineExport.AddTo(builder);
         return builder.AddSource(HatchetActivitySource.Name);
     }
 }
