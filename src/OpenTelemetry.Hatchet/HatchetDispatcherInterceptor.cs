@@ -281,15 +281,14 @@ public sealed class HatchetDispatcherInterceptor : Interceptor
             switch (method)
             {
                 case DispatcherMethod.SendStepActionEvent:
-                    var (type, id, payload) = DispatcherMessages.StepEvent(message);
-                    this.TaskRunEvent(type, id, payload);
+                    var (type, id) = DispatcherMessages.StepEvent(message);
+                    this.TaskRunEvent(type, id, message, batchItem: false);
                     break;
                 case DispatcherMethod.SendBatchActionEvent:
                     var batchType = DispatcherMessages.BatchEventType(message);
                     foreach (var item in DispatcherMessages.BatchItems(message))
                     {
-                        var (itemId, itemPayload) = DispatcherMessages.BatchItem(item);
-                        this.TaskRunEvent(batchType, itemId, itemPayload);
+                        this.TaskRunEvent(batchType, DispatcherMessages.BatchItemTaskRunId(item), item as IMessage, batchItem: true);
                     }
 
                     break;
@@ -314,7 +313,7 @@ public sealed class HatchetDispatcherInterceptor : Interceptor
         }
     }
 
-    private void TaskRunEvent(int type, string? id, string? payload)
+    private void TaskRunEvent(int type, string? id, IMessage? runEvent, bool batchItem)
     {
         if (string.IsNullOrEmpty(id))
         {
@@ -331,7 +330,11 @@ public sealed class HatchetDispatcherInterceptor : Interceptor
                 runs.Ended(id, TaskRunOutcome.Completed, this.instruments);
                 break;
             case DispatcherMessages.Failed:
-                TaskRunSpans.Failing(id, payload);
+                if (runEvent is not null)
+                {
+                    TaskRunSpans.Failing(id, runEvent, batchItem);
+                }
+
                 runs.Ended(id, TaskRunOutcome.Failed, this.instruments);
                 break;
             case DispatcherMessages.Cancelled:

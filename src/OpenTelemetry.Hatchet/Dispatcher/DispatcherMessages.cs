@@ -54,9 +54,15 @@ internal static class DispatcherMessages
     public static (int Type, string? TaskRunId, string? Action) Assignment(IMessage action)
         => (ProtoFields.Enum(action, 10) ?? -1, ProtoFields.String(action, 8), ProtoFields.String(action, 9));
 
-    /// <summary>A <c>StepActionEvent</c>: its type, task run id and payload (a failure's error, for <c>FAILED</c>).</summary>
-    public static (int Type, string? TaskRunId, string? Payload) StepEvent(IMessage stepEvent)
-        => (ProtoFields.Enum(stepEvent, 8) ?? -1, ProtoFields.String(stepEvent, 5), ProtoFields.String(stepEvent, 9));
+    /// <summary>A <c>StepActionEvent</c>: its type and task run id.</summary>
+    public static (int Type, string? TaskRunId) StepEvent(IMessage stepEvent)
+        => (ProtoFields.Enum(stepEvent, 8) ?? -1, ProtoFields.String(stepEvent, 5));
+
+    /// <summary>
+    /// The payload of a <c>StepActionEvent</c> (9) or of a <c>BatchActionEventItem</c> (2): for <c>FAILED</c>, the error.
+    /// Read only when a failed run's span needs it.
+    /// </summary>
+    public static string? EventPayload(IMessage runEvent, bool batchItem) => ProtoFields.String(runEvent, batchItem ? 2 : 9);
 
     /// <summary>A <c>WorkerListenRequest</c>'s worker id.</summary>
     public static string? ListeningWorkerId(IMessage listen) => ProtoFields.String(listen, 1);
@@ -66,9 +72,8 @@ internal static class DispatcherMessages
 
     public static IList BatchItems(IMessage batchEvent) => ProtoFields.Repeated(batchEvent, 7);
 
-    /// <summary>A <c>BatchActionEventItem</c>'s task run id and payload.</summary>
-    public static (string? TaskRunId, string? Payload) BatchItem(object item)
-        => item is IMessage message ? (ProtoFields.String(message, 1), ProtoFields.String(message, 2)) : (null, null);
+    /// <summary>A <c>BatchActionEventItem</c>'s task run id.</summary>
+    public static string? BatchItemTaskRunId(object item) => item is IMessage message ? ProtoFields.String(message, 1) : null;
 
     /// <summary>An <c>UpsertWorkerLabelsRequest</c>'s labels (field 2, the same <c>WorkerLabels</c> map as registration's field 5).</summary>
     public static Dictionary<string, string> UpsertedLabels(IMessage upsert) => Labels(ProtoFields.Map(upsert, 2));

@@ -81,10 +81,11 @@ internal static class TaskRunSpans
     public static void Started(Activity? span) => span?.AddEvent(new ActivityEvent(StartedEvent));
 
     /// <summary>A failed run's span gets an error status, described by what the worker sent as the failure.</summary>
-    public static void Failing(string taskRunId, string? failure)
+    public static void Failing(string taskRunId, IMessage failedEvent, bool batchItem)
     {
         if (Open.TryGetValue(taskRunId, out var span))
         {
+            var failure = DispatcherMessages.EventPayload(failedEvent, batchItem);
             span.SetStatus(ActivityStatusCode.Error, string.IsNullOrEmpty(failure) ? TaskRunOutcome.Failed : failure);
         }
     }

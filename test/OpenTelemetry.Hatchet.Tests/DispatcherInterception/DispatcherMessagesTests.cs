@@ -80,7 +80,8 @@ public sealed class DispatcherMessagesTests
         var stepEvent = FromWire(new Renamed.JobNews { Run = "run-1", Kind = Renamed.NewsKind.NewsBroke, Detail = "it broke" });
 
         DispatcherMessages.Assignment(assignment).Should().Be((DispatcherMessages.StartBatch, "run-1", "a"));
-        DispatcherMessages.StepEvent(stepEvent).Should().Be((DispatcherMessages.Failed, "run-1", "it broke"));
+        DispatcherMessages.StepEvent(stepEvent).Should().Be((DispatcherMessages.Failed, "run-1"));
+        DispatcherMessages.EventPayload(stepEvent, batchItem: false).Should().Be("it broke");
     }
 
     private static T FromWire<T>(T message)

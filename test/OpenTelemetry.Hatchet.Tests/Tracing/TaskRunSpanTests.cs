@@ -106,6 +106,29 @@ public sealed class TaskRunSpanTests
     }
 
     [Fact]
+    public async Task Batch_member_that_failed_has_an_error_status_described_by_its_items_failure()
+    {
+        await using var worker = await TracedWorker.StartAsync();
+        var member = $"run-{Guid.NewGuid():N}";
+
+        worker.Dispatcher.AssignBatch($"batch-{Guid.NewGuid():N}", "orders:charge", member);
+        await Eventually.Until(() => worker.Host.Health.TaskRuns.Count > 0, "the batch to be assigned");
+        await worker.Worker.Client.SendBatchActionEventAsync(
+            new BatchActionEvent
+            {
+                WorkerId = worker.Worker.WorkerId,
+                ActionId = "orders:charge",
+                EventType = StepActionEventType.StepEventTypeFailed,
+                Items = { new BatchActionEventItem { TaskRunExternalId = member, EventPayload = "batch declined" } },
+            },
+            cancellationToken: TestContext.Current.CancellationToken);
+        var span = await worker.Spans.SingleAsync(member);
+
+        span.Status.Should().Be(ActivityStatusCode.Error);
+        span.StatusDescription.Should().Be("batch declined");
+    }
+
+    [Fact]
     public async Task Cancel_from_the_engine_ends_the_run_span_and_makes_a_cancel_span_of_its_own()
     {
         await using var worker = await TracedWorker.StartAsync();
