@@ -12,8 +12,9 @@ internal static class ClientSpans
 {
     /// <summary>
     /// The call's spans, started with the call's own as the current span, or <see langword="null"/>, with nothing
-    /// started and the current span as it was, when no listener asked for a span or its attributes could not be read.
-    /// Never throws: what fails is given to <paramref name="fault"/> and the caller's request is sent as it came.
+    /// started and the current span as it was, when there is neither a span nor a caller's trace to carry on, or the
+    /// request could not be read. Never throws: what fails is given to <paramref name="fault"/> and the caller's
+    /// request is sent as it came.
     /// </summary>
     public static TracedCall? Start<TRequest>(TracedRequest kind, TRequest request, HatchetInstrumentationOptions options, Action<Exception> fault)
         where TRequest : class
@@ -27,15 +28,23 @@ internal static class ClientSpans
         TracedCall? traced = null;
         try
         {
-            if (kind.StartSpan(message, options) is not { } span)
+            if (kind.StartSpan(message, options) is { } span)
+            {
+                traced = new TracedCall(span, TracedCall.TraceParentOf(span), fault);
+                if (kind.HasItemSpans && options.IndividualRunSpansForBulkRun)
+                {
+                    StartRuns(traced, span, kind, message, options);
+                }
+            }
+            else if (previous is not null && TracedCall.TraceParentOf(previous) is { } callers)
+            {
+                // The listener declined the span (the SDK does for an unsampled caller's child): the runs still carry
+                // the caller's trace, unsampled, as an HTTP call's headers would, rather than start traces of their own.
+                traced = new TracedCall(span: null, callers, fault);
+            }
+            else
             {
                 return null;
-            }
-
-            traced = new TracedCall(span, fault);
-            if (kind.HasItemSpans && options.IndividualRunSpansForBulkRun)
-            {
-                StartRuns(traced, kind, message, options);
             }
 
             traced.Request = WithTraceParents(traced, kind, request);
@@ -54,12 +63,12 @@ internal static class ClientSpans
 
     // Each run's span, a child of the bulk trigger's, not made current: the next run's span is the bulk span's child
     // too (Python's start_span, instrumentor.py lines 844-851).
-    private static void StartRuns(TracedCall traced, TracedRequest kind, IMessage request, HatchetInstrumentationOptions options)
+    private static void StartRuns(TracedCall traced, Activity span, TracedRequest kind, IMessage request, HatchetInstrumentationOptions options)
     {
         foreach (var item in ProtoFields.Repeated(request, kind.ItemsField))
         {
             traced.AddRun(item is IMessage run ? kind.Item!.StartSpan(run, options) : null);
-            Activity.Current = traced.Span;
+            Activity.Current = span;
         }
     }
 
@@ -69,7 +78,7 @@ internal static class ClientSpans
     private static TRequest? WithTraceParents<TRequest>(TracedCall traced, TracedRequest kind, TRequest request)
         where TRequest : class
     {
-        if (TracedCall.TraceParentOf(traced.Span) is not { } traceParent || Copy(request) is not { } copy || copy is not IMessage message)
+        if (traced.TraceParent is not { } traceParent || Copy(request) is not { } copy || copy is not IMessage message)
         {
             return null;
         }

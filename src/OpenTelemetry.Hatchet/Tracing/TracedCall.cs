@@ -3,15 +3,21 @@ using System.Diagnostics;
 namespace OpenTelemetry.Hatchet.Tracing;
 
 /// <summary>
-/// The spans of one traced call, open while it runs, and the request it sends. They end when the call does: a bulk
-/// trigger's runs first, then the call's own span, failed ones as the Python SDK fails them.
+/// The spans of one traced call, open while it runs, the traceparent its runs or events carry, and the request it
+/// sends. The spans end when the call does: a bulk trigger's runs first, then the call's own span, failed ones as the
+/// Python SDK fails them.
 /// </summary>
-internal sealed class TracedCall(Activity span, Action<Exception> fault)
+/// <param name="span">The call's span, or <see langword="null"/> when the listener declined it (see <see cref="ClientSpans"/>).</param>
+/// <param name="traceParent">What the runs or events carry, unless each has a span of its own; <see langword="null"/> for nothing.</param>
+/// <param name="fault">Told what fails when the spans end.</param>
+internal sealed class TracedCall(Activity? span, string? traceParent, Action<Exception> fault)
 {
     private List<Activity?>? runs;
 
-    /// <summary>Gets the call's span; the current one while the call is made, so the traceparent sent is its own.</summary>
-    public Activity Span => span;
+    /// <summary>Gets the call's span; the current one while the call is made, so that what the call does on its way out is its child.</summary>
+    public Activity? Span => span;
+
+    public string? TraceParent => traceParent;
 
     /// <summary>Gets or sets the request to send in place of the caller's, or <see langword="null"/> to send the caller's.</summary>
     public object? Request { get; set; }
@@ -22,7 +28,7 @@ internal sealed class TracedCall(Activity span, Action<Exception> fault)
     /// </summary>
     public IReadOnlyList<Activity?> Runs => this.runs ?? (IReadOnlyList<Activity?>)[];
 
-    /// <summary>The traceparent a run or event sends to name this call's span, or <see langword="null"/> if it has none in W3C form.</summary>
+    /// <summary>The W3C traceparent that names a span, or <see langword="null"/> if its id is not in W3C form.</summary>
     public static string? TraceParentOf(Activity activity) => activity.IdFormat == ActivityIdFormat.W3C
         ? $"00-{activity.TraceId.ToHexString()}-{activity.SpanId.ToHexString()}-{((activity.ActivityTraceFlags & ActivityTraceFlags.Recorded) != 0 ? "01" : "00")}"
         : null;
@@ -30,12 +36,20 @@ internal sealed class TracedCall(Activity span, Action<Exception> fault)
     public void AddRun(Activity? run) => (this.runs ??= []).Add(run);
 
     /// <summary>Ends the spans when the call's answer is in, beside the caller's own wait for it.</summary>
-    public void EndWhenDone(Task response) => response.ContinueWith(
-        static (response, state) => ((TracedCall)state!).End(response.IsCompletedSuccessfully ? null : response.Exception?.InnerException ?? new OperationCanceledException()),
-        this,
-        CancellationToken.None,
-        TaskContinuationOptions.ExecuteSynchronously,
-        TaskScheduler.Default);
+    public void EndWhenDone(Task response)
+    {
+        if (span is null)
+        {
+            return;
+        }
+
+        response.ContinueWith(
+            static (response, state) => ((TracedCall)state!).End(response.IsCompletedSuccessfully ? null : response.Exception?.InnerException ?? new OperationCanceledException()),
+            this,
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+    }
 
     /// <summary>Ends the spans; a failure marks each, as Python's <c>record_exception</c> and <c>set_status(ERROR)</c> do.</summary>
     public void End(Exception? failure)
@@ -44,10 +58,7 @@ internal sealed class TracedCall(Activity span, Action<Exception> fault)
         {
             foreach (var run in this.Runs)
             {
-                if (run is not null)
-                {
-                    Stop(run, failure);
-                }
+                Stop(run, failure);
             }
 
             Stop(span, failure);
@@ -58,8 +69,13 @@ internal sealed class TracedCall(Activity span, Action<Exception> fault)
         }
     }
 
-    private static void Stop(Activity activity, Exception? failure)
+    private static void Stop(Activity? activity, Exception? failure)
     {
+        if (activity is null)
+        {
+            return;
+        }
+
         if (failure is not null)
         {
             activity.AddException(failure);

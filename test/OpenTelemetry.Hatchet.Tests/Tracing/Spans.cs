@@ -10,12 +10,12 @@ internal static class Spans
     /// <summary>The W3C traceparent that names a sampled span.</summary>
     public static string TraceParentOf(Activity span) => $"00-{span.TraceId.ToHexString()}-{span.SpanId.ToHexString()}-01";
 
-    /// <summary>A caller's own sampled span, current until disposed, as an application's request handler has one.</summary>
-    public static Activity CallerSpan()
+    /// <summary>A caller's own span, current until disposed, as an application's request handler has one.</summary>
+    /// <param name="sampled">Whether it is sampled, as an exported caller's span is: the SDK's default sampler follows the parent's decision.</param>
+    public static Activity CallerSpan(bool sampled = true)
     {
-        // Sampled, as an exported caller's span is: the SDK's default sampler follows the parent's decision.
         var caller = new Activity("caller").SetIdFormat(ActivityIdFormat.W3C);
-        caller.ActivityTraceFlags = ActivityTraceFlags.Recorded;
+        caller.ActivityTraceFlags = sampled ? ActivityTraceFlags.Recorded : ActivityTraceFlags.None;
         return caller.Start();
     }
 }

@@ -19,12 +19,15 @@ internal sealed class TracedClient : IAsyncDisposable
     private readonly TracerProvider? provider;
     private readonly GrpcChannel channel;
 
-    private TracedClient(TracingEngine engine, HatchetInstrumentationOptions options, bool listened)
+    private TracedClient(TracingEngine engine, HatchetInstrumentationOptions options, bool listened, Sampler? sampler)
     {
         this.Engine = engine;
-        this.provider = listened
-            ? Sdk.CreateTracerProviderBuilder().AddHatchetInstrumentation().AddInMemoryExporter(this.exported).Build()
-            : null;
+        if (listened)
+        {
+            var builder = Sdk.CreateTracerProviderBuilder().AddHatchetInstrumentation().AddInMemoryExporter(this.exported);
+            this.provider = (sampler is null ? builder : builder.SetSampler(sampler)).Build();
+        }
+
         this.channel = GrpcChannel.ForAddress(engine.Address);
         var interceptor = new HatchetDispatcherInterceptor(new HatchetWorkerHealth(), tracing: options);
 
@@ -51,10 +54,12 @@ internal sealed class TracedClient : IAsyncDisposable
     public ConcurrentQueue<Activity?> CurrentWhenSent { get; } = new();
 
     /// <summary>Starts an engine and a client whose spans a TracerProvider with <c>AddHatchetInstrumentation()</c> exports.</summary>
-    public static Task<TracedClient> StartAsync(Action<HatchetInstrumentationOptions>? configure = null) => StartAsync(configure, listened: true);
+    /// <param name="configure">Sets the interceptor's options.</param>
+    /// <param name="sampler">The provider's sampler, instead of the SDK's default (the parent's decision, or sampled).</param>
+    public static Task<TracedClient> StartAsync(Action<HatchetInstrumentationOptions>? configure = null, Sampler? sampler = null) => StartAsync(configure, listened: true, sampler);
 
     /// <summary>Starts an engine and a client while no TracerProvider, nor any listener, asks for the package's spans.</summary>
-    public static Task<TracedClient> StartUnlistenedAsync() => StartAsync(configure: null, listened: false);
+    public static Task<TracedClient> StartUnlistenedAsync() => StartAsync(configure: null, listened: false, sampler: null);
 
     /// <summary>The spans exported once <paramref name="count"/> have ended (a call's span ends beside the caller's wait).</summary>
     public async Task<IReadOnlyList<Activity>> SpansAsync(int count)
@@ -78,11 +83,11 @@ internal sealed class TracedClient : IAsyncDisposable
         await this.Engine.DisposeAsync();
     }
 
-    private static async Task<TracedClient> StartAsync(Action<HatchetInstrumentationOptions>? configure, bool listened)
+    private static async Task<TracedClient> StartAsync(Action<HatchetInstrumentationOptions>? configure, bool listened, Sampler? sampler)
     {
         var options = new HatchetInstrumentationOptions();
         configure?.Invoke(options);
-        return new TracedClient(await TracingEngine.StartAsync(), options, listened);
+        return new TracedClient(await TracingEngine.StartAsync(), options, listened, sampler);
     }
 
     // The exporter adds spans on the thread that ends them while a test reads them.
