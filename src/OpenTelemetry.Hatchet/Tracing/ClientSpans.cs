@@ -74,7 +74,7 @@ internal static class ClientSpans
 
     // A copy of the request with the traceparents, or null to send the caller's: when no metadata is a JSON object,
     // or the request is not the contract's. A bulk trigger's run with a span of its own names that span; every other
-    // run or event names the call's span.
+    // run or event names the call's span (the caller's, when the listener declined the call's).
     private static TRequest? WithTraceParents<TRequest>(TracedCall traced, TracedRequest kind, TRequest request)
         where TRequest : class
     {
@@ -93,8 +93,8 @@ internal static class ClientSpans
         var runs = traced.Runs;
         for (var index = 0; index < items.Count; index++)
         {
-            var itemParent = index < runs.Count && runs[index] is { } run ? TracedCall.TraceParentOf(run) : traceParent;
-            if (items[index] is not IMessage one || itemParent is null)
+            var itemParent = (index < runs.Count && runs[index] is { } run ? TracedCall.TraceParentOf(run) : null) ?? traceParent;
+            if (items[index] is not IMessage one)
             {
                 return null;
             }
