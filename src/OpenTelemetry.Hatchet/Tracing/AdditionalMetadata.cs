@@ -23,7 +23,7 @@ internal static class AdditionalMetadata
     /// <summary>The parent the metadata's <c>traceparent</c> names, or null when it has none that is valid.</summary>
     public static ActivityContext? TraceParent(string? metadata)
     {
-        if (string.IsNullOrEmpty(metadata) || !TryFindTraceParent(Encoding.UTF8.GetBytes(metadata), out var value, out _)
+        if (string.IsNullOrEmpty(metadata) || !TryFindTraceParent(Encoding.UTF8.GetBytes(metadata), out var value, out _, out _)
             || value is null || !ActivityContext.TryParse(value, null, isRemote: true, out var parent))
         {
             return null;
@@ -45,15 +45,28 @@ internal static class AdditionalMetadata
             return [(byte)'{', .. member, (byte)'}'];
         }
 
-        if (!TryFindTraceParent(metadata, out _, out var found))
+        if (!TryFindTraceParent(metadata, out _, out var found, out var earlier))
         {
             return null;
         }
 
         if (found is { } existing)
         {
-            // The old member's bytes give way to the new one's.
-            return [.. metadata[..existing.Start], .. member, .. metadata[existing.End..]];
+            // The old member's bytes give way to the new one's. Earlier members of the same name go too, each with
+            // what separates it from the next member: Python's {**metadata, ...} writes the name once, and a reader
+            // that keeps the first of repeated names would otherwise follow the old parent.
+            var written = new List<byte>(metadata.Length + member.Length);
+            var kept = 0;
+            foreach (var removed in earlier ?? [])
+            {
+                written.AddRange(metadata[kept..removed.Start]);
+                kept = removed.End.Value;
+            }
+
+            written.AddRange(metadata[kept..existing.Start]);
+            written.AddRange(member);
+            written.AddRange(metadata[existing.End..]);
+            return [.. written];
         }
 
         // A new member goes first, so that nothing after the opening brace needs to be understood.
@@ -78,11 +91,13 @@ internal static class AdditionalMetadata
     private static bool IsBlank(ReadOnlySpan<byte> text) => text.Trim(" \t\r\n"u8).IsEmpty;
 
     // True when the text is one JSON object; value and range are those of its last top-level "traceparent" member, if
-    // it has one (a JSON parser keeps the last of repeated names, as Python's json.loads does).
-    private static bool TryFindTraceParent(ReadOnlySpan<byte> json, out string? value, out Range? member)
+    // it has one (a JSON parser keeps the last of repeated names, as Python's json.loads does), and earlier are the
+    // ones before it, each up to where the member after it starts.
+    private static bool TryFindTraceParent(ReadOnlySpan<byte> json, out string? value, out Range? member, out List<Range>? earlier)
     {
         value = null;
         member = null;
+        earlier = null;
         try
         {
             var reader = new Utf8JsonReader(json, Options);
@@ -91,9 +106,16 @@ internal static class AdditionalMetadata
                 return false;
             }
 
+            // Where the member after the last traceparent found so far starts, once it is read.
+            var next = -1;
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
                 var start = (int)reader.TokenStartIndex;
+                if (member is not null && next < 0)
+                {
+                    next = start;
+                }
+
                 var isTraceParent = reader.ValueTextEquals(TraceParentKey);
                 reader.Read();
                 if (isTraceParent)
@@ -104,7 +126,13 @@ internal static class AdditionalMetadata
                 reader.Skip();
                 if (isTraceParent)
                 {
+                    if (member is { } previous)
+                    {
+                        (earlier ??= []).Add(previous.Start..next);
+                    }
+
                     member = start..TokenEnd(reader);
+                    next = -1;
                 }
             }
 
