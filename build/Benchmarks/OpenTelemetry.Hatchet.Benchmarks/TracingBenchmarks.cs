@@ -8,7 +8,7 @@ using OpenTelemetry.Trace;
 namespace OpenTelemetry.Hatchet.Benchmarks;
 
 /// <summary>
-/// What tracing adds to <see cref="HatchetDispatcherInterceptor"/>: the same task-run assignment read bare, through
+/// What tracing adds to <see cref="HatchetDispatcherInterceptor"/>: the same task-run assignment read (and run triggered) bare, through
 /// the interceptor with no tracing asked for (the package's source has no listener), and through the interceptor
 /// with a TracerProvider that asked for the package's spans (every span sampled, no exporter: the export is the
 /// application's, not the package's cost). Answered in memory, so only the client's work is timed.
@@ -24,12 +24,22 @@ namespace OpenTelemetry.Hatchet.Benchmarks;
 public class TracingBenchmarks
 {
     private const string Assignment = "ListenV2 assignment";
+    private const string Trigger = "TriggerWorkflow call";
     private const int Messages = 1000;
 
     private readonly WorkerListenRequest listen = new() { WorkerId = "worker-1" };
     private HatchetWorker worker = null!;
     private global::Dispatcher.DispatcherClient plain = null!;
     private global::Dispatcher.DispatcherClient intercepted = null!;
+    private WorkflowService.WorkflowServiceClient plainWorkflows = null!;
+    private WorkflowService.WorkflowServiceClient interceptedWorkflows = null!;
+    private readonly V1.TriggerWorkflowRequest trigger = new()
+    {
+        Name = "orders",
+        Input = """{"amount":3}""",
+        AdditionalMetadata = """{"customer":"c-7","tenant":"acme"}""",
+        Priority = 1,
+    };
     private TracerProvider? tracing;
 
     [GlobalSetup]
@@ -54,9 +64,11 @@ public class TracingBenchmarks
         var invoker = new CompletedCallInvoker(stream);
         this.plain = new global::Dispatcher.DispatcherClient(invoker);
         this.intercepted = new global::Dispatcher.DispatcherClient(invoker.Intercept(this.worker.Interceptor));
+        this.plainWorkflows = new WorkflowService.WorkflowServiceClient(invoker);
+        this.interceptedWorkflows = new WorkflowService.WorkflowServiceClient(invoker.Intercept(this.worker.Interceptor));
     }
 
-    [GlobalSetup(Target = nameof(ListenTraced))]
+    [GlobalSetup(Targets = [nameof(ListenTraced), nameof(TriggerTraced)])]
     public void SetupTraced()
     {
         this.Setup();
@@ -82,6 +94,18 @@ public class TracingBenchmarks
     [BenchmarkCategory(Assignment)]
     [Benchmark(OperationsPerInvoke = Messages, Description = "assignment, intercepted and traced")]
     public Task<int> ListenTraced() => Read(this.intercepted.ListenV2(this.listen));
+
+    [BenchmarkCategory(Trigger)]
+    [Benchmark(Baseline = true, Description = "trigger, without the interceptor")]
+    public TriggerWorkflowResponse TriggerWithout() => this.plainWorkflows.TriggerWorkflowAsync(this.trigger).ResponseAsync.Result;
+
+    [BenchmarkCategory(Trigger)]
+    [Benchmark(Description = "trigger, intercepted, tracing not asked for")]
+    public TriggerWorkflowResponse TriggerNotTraced() => this.interceptedWorkflows.TriggerWorkflowAsync(this.trigger).ResponseAsync.Result;
+
+    [BenchmarkCategory(Trigger)]
+    [Benchmark(Description = "trigger, intercepted and traced")]
+    public TriggerWorkflowResponse TriggerTraced() => this.interceptedWorkflows.TriggerWorkflowAsync(this.trigger).ResponseAsync.Result;
 
     private static async Task<int> Read(AsyncServerStreamingCall<AssignedAction> call)
     {
