@@ -1,0 +1,103 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using Microsoft.Extensions.Time.Testing;
+using OpenTelemetry.Hatchet.Http;
+using OpenTelemetry.Hatchet.Port;
+using OpenTelemetry.Hatchet.Scrape;
+using OpenTelemetry.Hatchet.Tests.Infrastructure;
+
+namespace OpenTelemetry.Hatchet.Tests.Scrapes;
+
+/// <summary>
+/// A <see cref="ScrapeRelay"/> asked directly, as the event loop asks it: a stand-in exporter behind it, a real
+/// scraper's connection on loopback in front, a fake clock for the exporter's cache window, and its logs kept.
+/// </summary>
+internal sealed class RelayUnderTest : IAsyncDisposable
+{
+    private readonly Socket scraper;
+    private readonly ClientConnection connection;
+
+    public RelayUnderTest(TimeSpan window)
+    {
+        this.Relay = new ScrapeRelay(() => this.Exporter.Port, new HatchetWorkerHealth(), null, window, this.Time, this.Logs.CreateLogger("relay"));
+        this.Relay.Answered += scrape => this.Answered.Enqueue(scrape);
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        this.scraper = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        this.scraper.Connect((IPEndPoint)listener.LocalEndpoint);
+        this.connection = new ClientConnection(listener.AcceptSocket(), 0);
+    }
+
+    public ScrapeRelay Relay { get; }
+
+    public FakeTimeProvider Time { get; } = new();
+
+    public StandInExporter Exporter { get; } = new();
+
+    public CapturedLogs Logs { get; } = new();
+
+    public System.Collections.Concurrent.ConcurrentQueue<RelayedScrape> Answered { get; } = new();
+
+    /// <summary>A scrape as the event loop makes it from the scraper's request, not yet relayed.</summary>
+    public RelayedScrape Scrape(string accept = HatchetExposition.TextAccept, string? scrapeTimeout = null)
+    {
+        var request = Encoding.ASCII.GetBytes($"GET /metrics HTTP/1.1\r\nHost: worker\r\nAccept: {accept}\r\n"
+            + (scrapeTimeout is null ? string.Empty : $"X-Prometheus-Scrape-Timeout-Seconds: {scrapeTimeout}\r\n") + "\r\n");
+        HttpRequestHead.TryParse(request, out var head).Should().Be(HttpParse.Complete);
+        return new RelayedScrape(this.connection, head, request, keepAlive: true, now: 0);
+    }
+
+    /// <summary>Relays one scrape, waits until the relay hands it back, and returns the body the scraper receives.</summary>
+    public async Task<string> ScrapeAsync(string accept = HatchetExposition.TextAccept, string? scrapeTimeout = null)
+    {
+        var scrape = this.Scrape(accept, scrapeTimeout);
+        this.Relay.Relay(scrape);
+        await this.HandedBackAsync(scrape);
+        return await this.ReadAnswerAsync();
+    }
+
+    public Task HandedBackAsync(RelayedScrape scrape) => Eventually.Until(() => this.Answered.Contains(scrape), "the relay to hand the scrape back");
+
+    /// <summary>Reads one response with a Content-Length, as the relay writes them, and returns its body.</summary>
+    public async Task<string> ReadAnswerAsync()
+    {
+        var received = new List<byte>();
+        var buffer = new byte[64 * 1024];
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        while (true)
+        {
+            var text = Encoding.UTF8.GetString(received.ToArray());
+            var end = text.IndexOf("\r\n\r\n", StringComparison.Ordinal);
+            if (end >= 0)
+            {
+                var lengthLine = text[..end].Split("\r\n").Single(line => line.StartsWith("Content-Length:", StringComparison.OrdinalIgnoreCase));
+                var length = int.Parse(lengthLine["Content-Length:".Length..].Trim(), System.Globalization.CultureInfo.InvariantCulture);
+                if (received.Count >= end + 4 + length)
+                {
+                    return Encoding.UTF8.GetString(received.ToArray(), end + 4, length);
+                }
+            }
+
+            var read = await this.scraper.ReceiveAsync(buffer, SocketFlags.None, timeout.Token);
+            read.Should().BePositive("the relay must write a whole answer");
+            received.AddRange(buffer.AsSpan(0, read).ToArray());
+        }
+    }
+
+    /// <summary>The scraper sends bytes while its scrape waits, as a client that sends its next request early.</summary>
+    public void ScraperSends(string text) => this.scraper.Send(Encoding.ASCII.GetBytes(text));
+
+    public void ScraperHangsUp() => this.scraper.Shutdown(SocketShutdown.Both);
+
+    /// <summary>Whether the scraper receives anything within <paramref name="within"/>.</summary>
+    public bool ScraperReceives(TimeSpan within) => this.scraper.Poll(within, SelectMode.SelectRead);
+
+    public async ValueTask DisposeAsync()
+    {
+        this.Relay.Dispose();
+        this.scraper.Dispose();
+        this.connection.Close();
+        await this.Exporter.DisposeAsync();
+    }
+}

@@ -1,0 +1,119 @@
+using OpenTelemetry.Hatchet.Tests.Infrastructure;
+
+namespace OpenTelemetry.Hatchet.Tests.Scrapes;
+
+/// <summary>
+/// The relay asked directly (<see cref="RelayUnderTest"/>): what it passes on to the exporter, how scrapes share an
+/// exchange, what it does when the exporter's answer will not do, and how it hands a scrape back to the event loop.
+/// </summary>
+public sealed class ScrapeRelayTests
+{
+    [Fact]
+    public async Task Exporter_is_asked_with_the_scrapes_accept_and_scrape_timeout()
+    {
+        await using var relay = new RelayUnderTest(TimeSpan.Zero);
+
+        await relay.ScrapeAsync(HatchetExposition.PrometheusAccept, scrapeTimeout: "10");
+
+        var request = relay.Exporter.Requests.Should().ContainSingle().Subject;
+        request.Should().Contain($"Accept: {HatchetExposition.PrometheusAccept}\r\n").And.Contain("X-Prometheus-Scrape-Timeout-Seconds: 10");
+    }
+
+    [Fact]
+    public async Task Scrape_without_a_scrape_timeout_is_passed_on_without_one()
+    {
+        await using var relay = new RelayUnderTest(TimeSpan.Zero);
+
+        await relay.ScrapeAsync(HatchetExposition.TextAccept);
+
+        relay.Exporter.Requests.Should().ContainSingle().Which.Should().NotContain("X-Prometheus-Scrape-Timeout-Seconds");
+    }
+
+    [Fact]
+    public async Task Scrapes_with_the_same_accept_while_the_exporter_is_asked_share_its_answer()
+    {
+        await using var relay = new RelayUnderTest(TimeSpan.Zero);
+        relay.Exporter.Hold();
+        var first = relay.Scrape();
+        var second = relay.Scrape();
+
+        relay.Relay.Relay(first);
+        await Eventually.Until(() => relay.Exporter.Asked == 1, "the exporter to be asked");
+        relay.Relay.Relay(second);
+        relay.Exporter.Release();
+        await relay.HandedBackAsync(first);
+        await relay.HandedBackAsync(second);
+
+        relay.Exporter.Asked.Should().Be(1);
+    }
+
+    [Fact]
+    public async Task Scrape_the_event_loop_answered_first_is_left_alone_by_the_relay()
+    {
+        await using var relay = new RelayUnderTest(TimeSpan.Zero);
+        relay.Exporter.Hold();
+        var scrape = relay.Scrape();
+
+        relay.Relay.Relay(scrape);
+        await Eventually.Until(() => relay.Exporter.Asked == 1, "the exporter to be asked");
+        scrape.TryClaim().Should().BeTrue("the event loop claims it, as at its deadline");
+        relay.Exporter.Release();
+
+        // A relay that wrote now would put a second answer on the event loop's connection.
+        relay.ScraperReceives(TimeSpan.FromMilliseconds(300)).Should().BeFalse();
+        relay.Answered.Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task Scrape_the_relay_answered_is_marked_answered_before_it_is_handed_back()
+    {
+        await using var relay = new RelayUnderTest(TimeSpan.Zero);
+        var scrape = relay.Scrape();
+        var answeredWhenHandedBack = false;
+        relay.Relay.Answered += handed => answeredWhenHandedBack = handed.IsAnswered;
+
+        relay.Relay.Relay(scrape);
+        await relay.HandedBackAsync(scrape);
+
+        answeredWhenHandedBack.Should().BeTrue();
+    }
+
+    [Fact]
+    public async Task Exporter_refusing_the_scrape_gets_the_fallback_and_both_are_logged()
+    {
+        await using var relay = new RelayUnderTest(TimeSpan.Zero);
+        relay.Exporter.RefuseNext = true;
+
+        var body = await relay.ScrapeAsync();
+
+        body.Should().Contain("hatchet_worker_status").And.NotContain("answer 1");
+        relay.Logs.Lines.Select(line => line.Message).Should().Contain(message => message.EndsWith("could not collect metrics for a scrape: the Prometheus exporter answered 500", StringComparison.Ordinal))
+            .And.Contain(message => message.EndsWith("with the hatchet_worker_* families only: the Prometheus exporter answered 500", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Exporter_answer_without_a_media_type_gets_the_fallback()
+    {
+        await using var relay = new RelayUnderTest(TimeSpan.Zero);
+        relay.Exporter.OmitMediaTypeNext = true;
+
+        var body = await relay.ScrapeAsync();
+
+        body.Should().Contain("hatchet_worker_status").And.NotContain("answer 1");
+        relay.Logs.Lines.Should().Contain(line => line.Message.EndsWith("the Prometheus exporter's answer has no media type", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Exporter_that_is_not_served_gets_the_scrape_a_503()
+    {
+        await using var relay = new RelayUnderTest(TimeSpan.Zero);
+        using var notServed = new OpenTelemetry.Hatchet.Scrape.ScrapeRelay(() => null, new HatchetWorkerHealth(), null, TimeSpan.Zero, relay.Time, relay.Logs.CreateLogger("relay"));
+        var handedBack = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        notServed.Answered += _ => handedBack.TrySetResult();
+
+        notServed.Relay(relay.Scrape());
+        await handedBack.Task.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+
+        (await relay.ReadAnswerAsync()).Should().Be("metrics are not being served");
+    }
+}
