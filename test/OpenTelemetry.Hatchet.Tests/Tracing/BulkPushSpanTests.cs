@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using static OpenTelemetry.Hatchet.Tests.Tracing.Spans;
+using static OpenTelemetry.Hatchet.Tests.Tracing.SpanExpectations;
 
 namespace OpenTelemetry.Hatchet.Tests.Tracing;
 

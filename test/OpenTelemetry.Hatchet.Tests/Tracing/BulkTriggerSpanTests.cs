@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using Grpc.Core;
-using static OpenTelemetry.Hatchet.Tests.Tracing.Spans;
+using static OpenTelemetry.Hatchet.Tests.Tracing.SpanExpectations;
 
 namespace OpenTelemetry.Hatchet.Tests.Tracing;
 

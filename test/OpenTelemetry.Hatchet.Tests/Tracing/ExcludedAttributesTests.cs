@@ -1,4 +1,4 @@
-using static OpenTelemetry.Hatchet.Tests.Tracing.Spans;
+using static OpenTelemetry.Hatchet.Tests.Tracing.SpanExpectations;
 
 namespace OpenTelemetry.Hatchet.Tests.Tracing;
 

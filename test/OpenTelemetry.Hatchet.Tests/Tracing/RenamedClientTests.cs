@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using Google.Protobuf;
-using static OpenTelemetry.Hatchet.Tests.Tracing.Spans;
+using static OpenTelemetry.Hatchet.Tests.Tracing.SpanExpectations;
 using Renamed = Elsewhere.Generated.HatchetTriggers;
 
 namespace OpenTelemetry.Hatchet.Tests.Tracing;

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using Google.Protobuf.WellKnownTypes;
-using static OpenTelemetry.Hatchet.Tests.Tracing.Spans;
+using static OpenTelemetry.Hatchet.Tests.Tracing.SpanExpectations;
 
 namespace OpenTelemetry.Hatchet.Tests.Tracing;
 

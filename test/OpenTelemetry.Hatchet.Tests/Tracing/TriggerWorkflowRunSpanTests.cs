@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using Google.Protobuf;
-using static OpenTelemetry.Hatchet.Tests.Tracing.Spans;
+using static OpenTelemetry.Hatchet.Tests.Tracing.SpanExpectations;
 
 namespace OpenTelemetry.Hatchet.Tests.Tracing;
 

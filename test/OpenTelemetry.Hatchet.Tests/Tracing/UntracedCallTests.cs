@@ -17,7 +17,7 @@ public sealed class UntracedCallTests
     {
         HatchetActivitySourceHasListeners().Should().BeFalse("no TracerProvider, nor any other listener, exists while this test runs");
         await using var client = await TracedClient.StartUnlistenedAsync();
-        using var caller = Spans.CallerSpan();
+        using var caller = SpanExpectations.CallerSpan();
         IMessage[] sent =
         [
             new V1.TriggerWorkflowRequest { Name = "orders", AdditionalMetadata = """{ "customer" : "c-1" }""" },
@@ -71,7 +71,7 @@ public sealed class UntracedCallTests
         // The SDK makes no span at all under an unsampled local parent; the run still joins the caller's trace, as
         // an HTTP call's traceparent header would, instead of starting a sampled trace of its own.
         await using var client = await TracedClient.StartAsync();
-        using var caller = Spans.CallerSpan(sampled: false);
+        using var caller = SpanExpectations.CallerSpan(sampled: false);
 
         await client.Events.PushAsync(new PushEventRequest { Key = "order.created", AdditionalMetadata = """{"a":1}""" }, cancellationToken: TestContext.Current.CancellationToken);
 

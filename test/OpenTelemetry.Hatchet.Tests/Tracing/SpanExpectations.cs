@@ -3,7 +3,7 @@ using System.Diagnostics;
 namespace OpenTelemetry.Hatchet.Tests.Tracing;
 
 /// <summary>What the tests expect of spans, written out independently of the code under test.</summary>
-internal static class Spans
+internal static class SpanExpectations
 {
     public static KeyValuePair<string, object?> Tag(string name, object value) => new(name, value);
 
