@@ -35,6 +35,9 @@ public sealed class HatchetDispatcherInterceptor : Interceptor
     private readonly ILogger logger;
     private readonly ListenConnection connection;
     private readonly HatchetInstrumentationOptions tracing;
+
+    // Made once: a method group passed on each call would be a new delegate each time.
+    private readonly Action<Exception> fault;
     private string? workerId;
     private int faults;
 
@@ -43,6 +46,7 @@ public sealed class HatchetDispatcherInterceptor : Interceptor
         this.health = health;
         this.instruments = instruments;
         this.tracing = tracing ?? new HatchetInstrumentationOptions();
+        this.fault = this.Fault;
         this.logger = logger ?? NullLogger<HatchetDispatcherInterceptor>.Instance;
         this.connection = new ListenConnection(health, health.Time);
 
@@ -60,7 +64,7 @@ public sealed class HatchetDispatcherInterceptor : Interceptor
         var method = DispatcherMethods.Classify(context.Method);
         if (method == DispatcherMethod.None)
         {
-            return ClientCallTracing.AsyncUnaryCall(request, context, continuation, this.tracing, this.Fault);
+            return ClientCallTracing.AsyncUnaryCall(request, context, continuation, this.tracing, this.fault);
         }
 
         this.Sending(method, request);
@@ -89,7 +93,7 @@ public sealed class HatchetDispatcherInterceptor : Interceptor
         var method = DispatcherMethods.Classify(context.Method);
         if (method == DispatcherMethod.None)
         {
-            return ClientCallTracing.BlockingUnaryCall(request, context, continuation, this.tracing, this.Fault);
+            return ClientCallTracing.BlockingUnaryCall(request, context, continuation, this.tracing, this.fault);
         }
 
         this.Sending(method, request);

@@ -20,7 +20,7 @@ internal sealed class RelayUnderTest : IAsyncDisposable
 
     public RelayUnderTest(TimeSpan window)
     {
-        this.Relay = new ScrapeRelay(() => this.Exporter.Port, new HatchetWorkerHealth(), null, window, this.Time, this.Logs.CreateLogger("relay"));
+        this.Relay = new ScrapeRelay(() => this.ExporterPort is { } port ? port() : this.Exporter.Port, new HatchetWorkerHealth(), null, window, this.Time, this.Logs.CreateLogger("relay"));
         this.Relay.Answered += scrape => this.Answered.Enqueue(scrape);
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
@@ -31,6 +31,9 @@ internal sealed class RelayUnderTest : IAsyncDisposable
 
     public ScrapeRelay Relay { get; }
 
+    /// <summary>Gets or sets the exporter's port as the relay sees it; the stand-in's unless a test says otherwise.</summary>
+    public Func<int?>? ExporterPort { get; set; }
+
     public FakeTimeProvider Time { get; } = new();
 
     public StandInExporter Exporter { get; } = new();
@@ -38,6 +41,9 @@ internal sealed class RelayUnderTest : IAsyncDisposable
     public CapturedLogs Logs { get; } = new();
 
     public System.Collections.Concurrent.ConcurrentQueue<RelayedScrape> Answered { get; } = new();
+
+    /// <summary>Gets the head of the last answer <see cref="ReadAnswerAsync"/> read.</summary>
+    public string LastHead { get; private set; } = string.Empty;
 
     /// <summary>A scrape as the event loop makes it from the scraper's request, not yet relayed.</summary>
     public RelayedScrape Scrape(string accept = HatchetExposition.TextAccept, string? scrapeTimeout = null)
@@ -75,6 +81,7 @@ internal sealed class RelayUnderTest : IAsyncDisposable
                 var length = int.Parse(lengthLine["Content-Length:".Length..].Trim(), System.Globalization.CultureInfo.InvariantCulture);
                 if (received.Count >= end + 4 + length)
                 {
+                    this.LastHead = text[..end];
                     return Encoding.UTF8.GetString(received.ToArray(), end + 4, length);
                 }
             }

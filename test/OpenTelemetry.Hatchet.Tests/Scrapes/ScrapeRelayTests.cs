@@ -20,6 +20,29 @@ public sealed class ScrapeRelayTests
     }
 
     [Fact]
+    public async Task Accept_too_long_to_pass_on_is_not_passed_on_at_all()
+    {
+        await using var relay = new RelayUnderTest(TimeSpan.Zero);
+
+        await relay.ScrapeAsync("text/plain;" + new string('a', OpenTelemetry.Hatchet.Scrape.ExpositionFormats.MaxForwardedAcceptLength));
+
+        relay.Exporter.Requests.Should().ContainSingle().Which.Should().NotContain("Accept:");
+    }
+
+    [Fact]
+    public async Task Exporter_that_cannot_be_reached_gets_the_scrape_the_fallback_and_is_logged()
+    {
+        await using var relay = new RelayUnderTest(TimeSpan.Zero);
+        var closed = FreeTcpPort.Next();
+        relay.ExporterPort = () => closed;
+
+        var body = await relay.ScrapeAsync();
+
+        body.Should().Contain("hatchet_worker_status");
+        relay.Logs.Lines.Should().Contain(line => line.Message.Contains("could not collect metrics for a scrape: the Prometheus exporter could not be asked: ", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Scrape_without_a_scrape_timeout_is_passed_on_without_one()
     {
         await using var relay = new RelayUnderTest(TimeSpan.Zero);
@@ -115,5 +138,6 @@ public sealed class ScrapeRelayTests
         await handedBack.Task.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
 
         (await relay.ReadAnswerAsync()).Should().Be("metrics are not being served");
+        relay.LastHead.Should().StartWith("HTTP/1.1 503").And.Contain("Connection: close", "only a 200 keeps the connection");
     }
 }

@@ -61,7 +61,7 @@ public sealed class WaitingScrapesTests
         waiting.TakeOverdue(Due - 1, all: false).Should().BeEmpty();
         waiting.TakeOverdue(Due, all: false).Should().Equal(scrape);
         waiting.TakeOverdue(Due + 1, all: false).Should().BeEmpty("a scrape taken is answered by the loop and waits no more");
-        waiting.SelectTimeoutMicroseconds(now: 0, idle: 250_000).Should().Be(250_000);
+        waiting.SelectTimeoutMicroseconds(now: Due + 1, idle: 250_000).Should().Be(250_000, "nothing waits, so nothing is due");
     }
 
     [Fact]
@@ -75,6 +75,23 @@ public sealed class WaitingScrapesTests
         waiting.Relay(second);
 
         waiting.TakeOverdue(now: 0, all: true).Should().BeEquivalentTo([first, second]);
+    }
+
+    [Fact]
+    public async Task Scrapes_are_full_at_the_limit_and_not_one_before()
+    {
+        await using var relay = new RelayUnderTest(TimeSpan.Zero);
+        relay.Exporter.Hold();
+        using var waiting = new WaitingScrapes(relay.Relay);
+
+        for (var count = 1; count < WaitingScrapes.Limit; count++)
+        {
+            waiting.Relay(relay.Scrape());
+        }
+
+        waiting.IsFull.Should().BeFalse();
+        waiting.Relay(relay.Scrape());
+        waiting.IsFull.Should().BeTrue();
     }
 
     [Fact]
