@@ -24,8 +24,14 @@ namespace OpenTelemetry.Hatchet;
 /// <para>
 /// Calls are recognised by their full method name (<c>/Dispatcher/Register</c>, <c>/Dispatcher/ListenV2</c>,
 /// ...) and messages are read by field number, so any generated namespace or type names work; every other
-/// call passes through untouched. It never throws into a call, never delays or changes one, and never copies
-/// or re-serialises a message.
+/// call passes through untouched. It never throws into a call, never delays one, and never copies or
+/// re-serialises a dispatcher message.
+/// </para>
+/// <para>
+/// When the application has asked for the package's spans (<c>AddHatchetInstrumentation()</c>), it also traces
+/// the task runs it sees, and the calls of a workflow, admin or events client it is wired into that trigger runs or
+/// push events: those send a copy of the request whose <c>additional_metadata</c> carries the span's
+/// <c>traceparent</c>. Without that, nothing is traced and no request is copied.
 /// </para>
 /// </remarks>
 public sealed class HatchetDispatcherInterceptor : Interceptor
