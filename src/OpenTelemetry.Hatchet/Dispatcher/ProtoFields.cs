@@ -69,8 +69,11 @@ internal static class ProtoFields
     public static IDictionary Map(IMessage message, int number)
         => Fields.Find(message, number) is { IsMap: true } field && field.Accessor.GetValue(message) is IDictionary map ? map : EmptyMap;
 
-    // proto3 optional fields have presence; reading an unset one gives the default, which is not what was sent.
-    private static bool IsSet(IMessage message, Field field) => !field.HasPresence || field.Accessor.HasValue(message);
+    /// <summary>
+    /// Whether the field was sent: proto3 optional fields have presence, and reading an unset one gives the default,
+    /// which is not what was sent.
+    /// </summary>
+    internal static bool IsSet(IMessage message, Field field) => !field.HasPresence || field.Accessor.HasValue(message);
 
     /// <summary>
     /// What message types' descriptors say of their field numbers, looked up once each (with

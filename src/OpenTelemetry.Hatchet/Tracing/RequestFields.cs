@@ -16,7 +16,7 @@ internal static class RequestFields
     public static string? Text(IMessage message, int number)
     {
         if (number <= 0 || ProtoFields.Fields.Find(message, number) is not { Single: FieldType.String or FieldType.Bytes } field
-            || (field.HasPresence && !field.Accessor.HasValue(message)))
+            || !ProtoFields.IsSet(message, field))
         {
             return null;
         }
@@ -36,7 +36,7 @@ internal static class RequestFields
     public static long? Int64(IMessage message, int number)
     {
         if (number <= 0 || ProtoFields.Fields.Find(message, number) is not { Single: FieldType.Int64 } field
-            || (field.HasPresence && !field.Accessor.HasValue(message)))
+            || !ProtoFields.IsSet(message, field))
         {
             return null;
         }
