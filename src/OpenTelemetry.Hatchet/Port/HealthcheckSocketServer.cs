@@ -20,7 +20,8 @@ namespace OpenTelemetry.Hatchet.Port;
 /// <see cref="Socket.Select(System.Collections.IList, System.Collections.IList, System.Collections.IList, int)"/>
 /// only. It holds no thread per connection, so idle or slow clients cost a buffer each, not a thread:
 /// a request head must arrive within <see cref="RequestTimeout"/>, and at <see cref="MaxConnections"/> the
-/// connection idle longest is closed to make room for a new one.
+/// connection idle longest is closed to make room for a new one. After serving, it looks again without blocking
+/// for a few tens of microseconds before it sleeps (<see cref="BusyLooks"/>), so a client's next request finds it awake.
 /// <para>
 /// A scrape is answered at once with the fallback while the pool is known starved: the exporter cannot answer
 /// then. Otherwise it goes to the relay, and the loop keeps its socket in view: a scrape whose client has gone is
@@ -44,6 +45,7 @@ internal sealed class HealthcheckSocketServer : IDisposable
     private readonly Dictionary<Socket, ClientConnection> connections = [];
     private readonly List<Socket> ready = [];
     private readonly List<ClientConnection> expired = [];
+    private readonly BusyLooks looks = new();
     private readonly byte[] output = new byte[64 * 1024];
     private readonly ProbeEndpoints probes;
     private readonly HatchetWorkerHealth health;
@@ -177,20 +179,7 @@ internal sealed class HealthcheckSocketServer : IDisposable
 
     private void Turn()
     {
-        this.ready.Clear();
-        this.ready.AddRange(this.listeners);
-        foreach (var connection in this.connections.Values)
-        {
-            // A relayed scrape's socket is watched too: its client's next request, once the relay has answered, or
-            // its hanging up, wakes the loop, which needs no other wake-up.
-            if (connection.State is ConnectionState.Reading or ConnectionState.Draining
-                || (connection.State == ConnectionState.Relaying && !connection.Relayed!.ClientSpoke))
-            {
-                this.ready.Add(connection.Socket);
-            }
-        }
-
-        Socket.Select(this.ready, null, null, this.scrapes.SelectTimeoutMicroseconds(this.Now(), SelectTimeoutMicroseconds));
+        this.WaitForReadiness();
         var now = this.Now();
         while (this.scrapes.TryTakeAnswered(out var answered))
         {
@@ -239,6 +228,28 @@ internal sealed class HealthcheckSocketServer : IDisposable
 
     // Milliseconds on the host's clock: every deadline of the port (request, linger, scrape) is read from it.
     private long Now() => this.time.GetTimestamp() / this.ticksPerMillisecond;
+
+    private void WaitForReadiness()
+    {
+        do
+        {
+            this.ready.Clear();
+            this.ready.AddRange(this.listeners);
+            foreach (var connection in this.connections.Values)
+            {
+                // A relayed scrape's socket is watched too: its client's next request, once the relay has answered, or
+                // its hanging up, wakes the loop, which needs no other wake-up.
+                if (connection.State is ConnectionState.Reading or ConnectionState.Draining
+                    || (connection.State == ConnectionState.Relaying && !connection.Relayed!.ClientSpoke))
+                {
+                    this.ready.Add(connection.Socket);
+                }
+            }
+
+            Socket.Select(this.ready, null, null, this.looks.IsAwake ? 0 : this.scrapes.SelectTimeoutMicroseconds(this.Now(), SelectTimeoutMicroseconds));
+        }
+        while (!this.looks.Saw(this.ready.Count));
+    }
 
     private void Accept(Socket listener, long now)
     {
