@@ -210,17 +210,30 @@ internal sealed class ScrapeRelay : IDisposable
         return new ExporterAnswer(null, 200, contentType, completed ?? body);
     }
 
-    private static async Task SendAsync(RelayedScrape scrape, int status, byte[] contentType, ReadOnlyMemory<byte> body)
+    // Head and body go in one send: in two, a NoDelay socket sends two segments and the scraper waits for both.
+    // The socket is the event loop's, non-blocking: what it cannot take at once is sent as the scraper reads.
+    private static async Task SendAsync(RelayedScrape scrape, int status, byte[] contentType, byte[] body)
     {
         var keepAlive = scrape.KeepAlive && status == 200;
         var head = new byte[256 + contentType.Length];
         var length = HttpResponseWriter.WriteHead(head, status, contentType, body.Length, keepAlive);
-        using var timeout = new CancellationTokenSource(SendTimeout);
+        ArraySegment<byte>[] answer = scrape.IsHead ? [new(head, 0, length)] : [new(head, 0, length), body];
         var socket = scrape.Connection.Socket;
-        await SendAllAsync(socket, head.AsMemory(0, length), timeout.Token).ConfigureAwait(false);
-        if (!scrape.IsHead)
+        var sent = socket.Send(answer, SocketFlags.None, out var error);
+        if (error is not (SocketError.Success or SocketError.WouldBlock))
         {
-            await SendAllAsync(socket, body, timeout.Token).ConfigureAwait(false);
+            throw new SocketException((int)error);
+        }
+
+        if (sent < length + (scrape.IsHead ? 0 : body.Length))
+        {
+            using var timeout = new CancellationTokenSource(SendTimeout);
+            foreach (var part in answer)
+            {
+                var skip = Math.Min(sent, part.Count);
+                sent -= skip;
+                await SendAllAsync(socket, part.AsMemory(skip), timeout.Token).ConfigureAwait(false);
+            }
         }
 
         scrape.Connection.KeepAlive = keepAlive;

@@ -18,15 +18,33 @@ internal sealed class RelayUnderTest : IAsyncDisposable
     private readonly Socket scraper;
     private readonly ClientConnection connection;
 
-    public RelayUnderTest(TimeSpan window)
+    /// <param name="window">The exporter's cache window.</param>
+    /// <param name="socketBuffer">When given, the size of the scraper's receive buffer and of the port's send buffer,
+    /// so that a large answer cannot be taken at once.</param>
+    public RelayUnderTest(TimeSpan window, int? socketBuffer = null)
     {
         this.Relay = new ScrapeRelay(() => this.ExporterPort is { } port ? port() : this.Exporter.Port, new HatchetWorkerHealth(), null, window, this.Time, this.Logs.CreateLogger("relay"));
         this.Relay.Answered += scrape => this.Answered.Enqueue(scrape);
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         this.scraper = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        if (socketBuffer is { } size)
+        {
+            this.scraper.ReceiveBufferSize = size;
+        }
+
         this.scraper.Connect((IPEndPoint)listener.LocalEndpoint);
-        this.connection = new ClientConnection(listener.AcceptSocket(), 0);
+
+        // As the event loop accepts it: non-blocking, no delay.
+        var accepted = listener.AcceptSocket();
+        accepted.Blocking = false;
+        accepted.NoDelay = true;
+        if (socketBuffer is { } sendSize)
+        {
+            accepted.SendBufferSize = sendSize;
+        }
+
+        this.connection = new ClientConnection(accepted, 0);
     }
 
     public ScrapeRelay Relay { get; }

@@ -140,4 +140,22 @@ public sealed class ScrapeRelayTests
         (await relay.ReadAnswerAsync()).Should().Be("metrics are not being served");
         relay.LastHead.Should().StartWith("HTTP/1.1 503").And.Contain("Connection: close", "only a 200 keeps the connection");
     }
+
+    [Fact]
+    public async Task Answer_larger_than_the_scrapers_socket_takes_at_once_arrives_whole_as_the_scraper_reads()
+    {
+        await using var relay = new RelayUnderTest(TimeSpan.Zero, socketBuffer: 4096);
+        relay.Exporter.Padding = 512 * 1024;
+        var scrape = relay.Scrape();
+
+        relay.Relay.Relay(scrape);
+        var body = await relay.ReadAnswerAsync();
+
+        // Compared without printing half a megabyte on failure.
+        var exporters = $"# TYPE answer gauge\nanswer 1\n# {new string('x', relay.Exporter.Padding)}\n";
+        body.StartsWith(exporters, StringComparison.Ordinal).Should().BeTrue("the exporter's whole answer comes first");
+        body[exporters.Length..].Should().StartWith("# TYPE hatchet_worker_").And.Contain("hatchet_worker_status{", "then the families it lacked");
+        await relay.HandedBackAsync(scrape);
+        scrape.IsAnswered.Should().BeTrue();
+    }
 }

@@ -37,6 +37,9 @@ internal sealed class StandInExporter : IAsyncDisposable
 
     public bool OmitMediaTypeNext { get; set; }
 
+    /// <summary>Gets or sets how many bytes of comment each answer carries after its sample, to make it large.</summary>
+    public int Padding { get; set; }
+
     /// <summary>Answers wait from now until <see cref="Release"/>.</summary>
     public void Hold() => this.released = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -93,7 +96,8 @@ internal sealed class StandInExporter : IAsyncDisposable
                     await this.released.Task.WaitAsync(this.stop.Token);
                     var (refuse, omit) = (this.RefuseNext, this.OmitMediaTypeNext);
                     (this.RefuseNext, this.OmitMediaTypeNext) = (false, false);
-                    var body = refuse ? string.Empty : $"# TYPE answer gauge\nanswer {number}\n";
+                    var body = refuse ? string.Empty : $"# TYPE answer gauge\nanswer {number}\n"
+                        + (this.Padding > 0 ? $"# {new string('x', this.Padding)}\n" : string.Empty);
                     var response = $"HTTP/1.1 {(refuse ? "500 Internal Server Error" : "200 OK")}\r\n"
                         + (omit ? string.Empty : "Content-Type: text/plain; charset=utf-8; version=0.0.4\r\n")
                         + $"Content-Length: {Encoding.UTF8.GetByteCount(body)}\r\n\r\n{body}";
