@@ -3,7 +3,8 @@
 # Microsoft.Testing.Platform (Stryker's `mtp` test runner).
 #
 #   build/mutation.sh PATH...        PATH: a file or folder under src/OpenTelemetry.Hatchet/, e.g.
-#                                    Status/ HatchetWorkerHealth.cs Configuration/ Otlp/ Http/HttpRequestHead.cs
+#                                    Status/ HatchetWorkerHealth.cs Configuration/ Otlp/ Http/HttpRequestHead.cs,
+#                                    or a file with Stryker's spans of characters: 'Port/HealthcheckSocketServer.cs{9120..10200}'
 #
 # Environment:
 #   MUTATION_TESTS        the tests run against each mutant, in Stryker's --test-case-filter syntax
@@ -27,7 +28,7 @@ for path in "$@"; do
   path="${path#"$src"/}"
   if [ -d "$src/$path" ]; then
     mutate+=(--mutate "**/$src/${path%/}/**/*.cs")
-  elif [ -f "$src/$path" ]; then
+  elif [ -f "$src/${path%%\{*}" ]; then
     mutate+=(--mutate "**/$src/$path")
   else
     echo "No such file or folder under $src: $path" >&2
