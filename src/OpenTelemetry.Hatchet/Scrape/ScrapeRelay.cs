@@ -219,12 +219,8 @@ internal sealed class ScrapeRelay : IDisposable
         var length = HttpResponseWriter.WriteHead(head, status, contentType, body.Length, keepAlive);
         ArraySegment<byte>[] answer = scrape.IsHead ? [new(head, 0, length)] : [new(head, 0, length), body];
         var socket = scrape.Connection.Socket;
-        var sent = socket.Send(answer, SocketFlags.None, out var error);
-        if (error is not (SocketError.Success or SocketError.WouldBlock))
-        {
-            throw new SocketException((int)error);
-        }
-
+        // A send that fails sends nothing; the asynchronous send below then meets the same error and throws it.
+        var sent = socket.Send(answer, SocketFlags.None, out _);
         if (sent < length + (scrape.IsHead ? 0 : body.Length))
         {
             using var timeout = new CancellationTokenSource(SendTimeout);

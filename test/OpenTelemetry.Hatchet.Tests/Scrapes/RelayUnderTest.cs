@@ -64,9 +64,9 @@ internal sealed class RelayUnderTest : IAsyncDisposable
     public string LastHead { get; private set; } = string.Empty;
 
     /// <summary>A scrape as the event loop makes it from the scraper's request, not yet relayed.</summary>
-    public RelayedScrape Scrape(string accept = HatchetExposition.TextAccept, string? scrapeTimeout = null)
+    public RelayedScrape Scrape(string accept = HatchetExposition.TextAccept, string? scrapeTimeout = null, string method = "GET")
     {
-        var request = Encoding.ASCII.GetBytes($"GET /metrics HTTP/1.1\r\nHost: worker\r\nAccept: {accept}\r\n"
+        var request = Encoding.ASCII.GetBytes($"{method} /metrics HTTP/1.1\r\nHost: worker\r\nAccept: {accept}\r\n"
             + (scrapeTimeout is null ? string.Empty : $"X-Prometheus-Scrape-Timeout-Seconds: {scrapeTimeout}\r\n") + "\r\n");
         HttpRequestHead.TryParse(request, out var head).Should().Be(HttpParse.Complete);
         return new RelayedScrape(this.connection, head, request, keepAlive: true, now: 0);
@@ -114,6 +114,28 @@ internal sealed class RelayUnderTest : IAsyncDisposable
     public void ScraperSends(string text) => this.scraper.Send(Encoding.ASCII.GetBytes(text));
 
     public void ScraperHangsUp() => this.scraper.Shutdown(SocketShutdown.Both);
+
+    /// <summary>The scraper resets the connection (closes it with a zero linger), as a killed process's does.</summary>
+    public void ScraperResets()
+    {
+        this.scraper.LingerState = new LingerOption(true, 0);
+        this.scraper.Close();
+    }
+
+    /// <summary>Reads a response head up to its blank line, and nothing after it: the answer to a <c>HEAD</c>.</summary>
+    public async Task<string> ReadHeadAsync()
+    {
+        var head = new List<byte>();
+        var one = new byte[1];
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        while (head.Count < 4 || !head[^4..].SequenceEqual("\r\n\r\n"u8.ToArray()))
+        {
+            (await this.scraper.ReceiveAsync(one, SocketFlags.None, timeout.Token)).Should().Be(1, "the relay must write a whole head");
+            head.Add(one[0]);
+        }
+
+        return Encoding.ASCII.GetString(head.ToArray());
+    }
 
     /// <summary>Whether the scraper receives anything within <paramref name="within"/>.</summary>
     public bool ScraperReceives(TimeSpan within) => this.scraper.Poll(within, SelectMode.SelectRead);

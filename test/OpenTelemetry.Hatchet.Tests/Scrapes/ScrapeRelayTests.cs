@@ -1,3 +1,4 @@
+using System.Net.Sockets;
 using OpenTelemetry.Hatchet.Tests.Infrastructure;
 
 namespace OpenTelemetry.Hatchet.Tests.Scrapes;
@@ -157,5 +158,39 @@ public sealed class ScrapeRelayTests
         body[exporters.Length..].Should().StartWith("# TYPE hatchet_worker_").And.Contain("hatchet_worker_status{", "then the families it lacked");
         await relay.HandedBackAsync(scrape);
         scrape.IsAnswered.Should().BeTrue();
+    }
+
+    [Fact]
+    public async Task Head_scrape_gets_the_head_alone_so_the_next_answer_on_the_connection_starts_clean()
+    {
+        await using var relay = new RelayUnderTest(TimeSpan.Zero);
+        var head = relay.Scrape(method: "HEAD");
+        relay.Relay.Relay(head);
+        await relay.HandedBackAsync(head);
+
+        var headAnswer = await relay.ReadHeadAsync();
+        var body = await relay.ScrapeAsync();
+
+        headAnswer.Should().StartWith("HTTP/1.1 200 OK").And.Contain("Content-Length: ");
+        relay.LastHead.Should().StartWith("HTTP/1.1 200 OK", "no body of the HEAD answer comes before it");
+        body.Should().StartWith("# TYPE answer gauge\nanswer 2\n");
+    }
+
+    [Fact]
+    public async Task Scrape_whose_client_reset_the_connection_is_handed_back_with_the_connection_not_kept()
+    {
+        await using var relay = new RelayUnderTest(TimeSpan.Zero);
+        relay.Exporter.Hold();
+        var scrape = relay.Scrape();
+        relay.Relay.Relay(scrape);
+        await Eventually.Until(() => relay.Exporter.Asked == 1, "the exporter to be asked");
+
+        relay.ScraperResets();
+        relay.Exporter.Release();
+        await relay.HandedBackAsync(scrape);
+
+        scrape.IsAnswered.Should().BeTrue();
+        scrape.Connection.KeepAlive.Should().BeFalse("a connection the answer could not be written to is closed");
+        relay.Logs.Lines.Should().Contain(line => line.Message == "Hatchet worker healthcheck could not answer a request" && line.Exception is SocketException);
     }
 }
