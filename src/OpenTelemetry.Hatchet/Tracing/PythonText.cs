@@ -134,7 +134,7 @@ internal static class PythonText
             {
                 var pair = char.IsHighSurrogate(c) && index + 1 < text.Length && char.IsLowSurrogate(text[index + 1]);
                 var codePoint = pair ? char.ConvertToUtf32(c, text[++index]) : c;
-                if (IsPrintable(codePoint, pair))
+                if (IsPrintable(codePoint))
                 {
                     repr.Append(char.ConvertFromUtf32(codePoint));
                 }
@@ -154,17 +154,11 @@ internal static class PythonText
         repr.Append(quote);
     }
 
-    // str.isprintable: not a control, format, surrogate, private-use or unassigned character, nor a separator.
-    private static bool IsPrintable(int codePoint, bool pair)
-    {
-        if (!pair && codePoint is >= 0xd800 and <= 0xdfff)
-        {
-            return false;
-        }
-
-        return CharUnicodeInfo.GetUnicodeCategory(codePoint) is not (
+    // str.isprintable: not a control, format, surrogate (a lone one: a pair is one code point by now), private-use or
+    // unassigned character, nor a separator.
+    private static bool IsPrintable(int codePoint)
+        => CharUnicodeInfo.GetUnicodeCategory(codePoint) is not (
             UnicodeCategory.Control or UnicodeCategory.Format or UnicodeCategory.Surrogate or UnicodeCategory.PrivateUse
             or UnicodeCategory.OtherNotAssigned or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator
             or UnicodeCategory.SpaceSeparator);
-    }
 }

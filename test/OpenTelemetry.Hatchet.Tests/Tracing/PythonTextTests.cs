@@ -14,6 +14,7 @@ public sealed class PythonTextTests
     [InlineData("a\"b\\c", "\"a\\\"b\\\\c\"")]
     [InlineData("\b\f\n\r\t\u0001\u007f", "\"\\b\\f\\n\\r\\t\\u0001\\u007f\"")]
     [InlineData("é日", "\"\\u00e9\\u65e5\"")]
+    [InlineData(" ~\u001f", "\" ~\\u001f\"")] // the ends of what is kept, and the control just below
     [InlineData("😀", "\"\\ud83d\\ude00\"")]
     public void Json_string_is_pythons_json_dumps_with_ascii_only(string text, string expected)
     {
@@ -41,6 +42,30 @@ public sealed class PythonTextTests
     public void Set_repr_is_pythons_str_of_a_set_of_strings(string[] texts, string expected)
     {
         PythonText.SetRepr(texts).Should().Be(expected);
+    }
+
+    // Lone surrogates cannot travel in attribute data, so these are written here; each expected value is what
+    // Python 3 prints for str({text}).
+    [Fact]
+    public void Set_repr_escapes_lone_surrogates_and_unprintable_characters_at_the_edges_of_each_escape_width()
+    {
+        var cases = new (string Text, string Expected)[]
+        {
+            ("\u0080", @"{'\x80'}"),
+            ("\uffff", @"{'\uffff'}"), // the widest \u
+            ("\U0010ffff", @"{'\U0010ffff'}"),
+            ("\U00010000", "{'\U00010000'}"), // a pair, and printable: kept
+            ("\ud7ff", @"{'\ud7ff'}"),
+            ("\ud800", @"{'\ud800'}"), // a high surrogate at the end
+            ("a\ud800", @"{'a\ud800'}"),
+            ("\ud800x", @"{'\ud800x'}"), // a high surrogate before what is not a low one
+            ("\udfff", @"{'\udfff'}"), // a low surrogate alone
+        };
+
+        foreach (var (text, expected) in cases)
+        {
+            PythonText.SetRepr([text]).Should().Be(expected, "Python prints that for the set of {0}", string.Join(' ', text.Select(c => ((int)c).ToString("x4", System.Globalization.CultureInfo.InvariantCulture))));
+        }
     }
 
     [Theory]
