@@ -52,10 +52,10 @@ internal static class ClientSpanAttributes
         attributes.Add(Payload, RequestFields.Text(request, fields.Input));
         attributes.Add(ParentId, RequestFields.Text(request, fields.ParentId));
         attributes.Add(ParentStepRunId, RequestFields.Text(request, fields.ParentTaskRunExternalId));
-        attributes.Add(ChildIndex, RequestFields.Int32(request, fields.ChildIndex));
+        attributes.Add(ChildIndex, ProtoFields.Int32(request, fields.ChildIndex));
         attributes.Add(ChildKey, RequestFields.Text(request, fields.ChildKey));
         attributes.Add(AdditionalMetadata, RequestFields.Text(request, fields.AdditionalMetadata));
-        attributes.Add(Priority, RequestFields.Int32(request, fields.Priority));
+        attributes.Add(Priority, ProtoFields.Int32(request, fields.Priority));
         attributes.Add(DesiredWorkerId, RequestFields.Text(request, fields.DesiredWorkerId));
         return attributes.Tags;
     }
@@ -69,10 +69,10 @@ internal static class ClientSpanAttributes
         attributes.Add(Payload, RequestFields.Text(request, fields.Input));
         attributes.Add(ParentId, RequestFields.Text(request, fields.ParentId));
         attributes.Add(ParentStepRunId, RequestFields.Text(request, fields.ParentTaskRunExternalId));
-        attributes.Add(ChildIndex, RequestFields.Int32(request, fields.ChildIndex));
+        attributes.Add(ChildIndex, ProtoFields.Int32(request, fields.ChildIndex));
         attributes.Add(ChildKey, RequestFields.Text(request, fields.ChildKey));
         attributes.Add(AdditionalMetadata, RequestFields.Text(request, fields.AdditionalMetadata));
-        attributes.Add(Priority, RequestFields.Int32(request, fields.Priority));
+        attributes.Add(Priority, ProtoFields.Int32(request, fields.Priority));
         return attributes.Tags;
     }
 
@@ -83,7 +83,7 @@ internal static class ClientSpanAttributes
         attributes.Add(EventKey, RequestFields.Text(request, EventKeyField));
         attributes.Add(Payload, RequestFields.Text(request, EventPayloadField));
         attributes.Add(AdditionalMetadata, RequestFields.Text(request, EventMetadataField));
-        attributes.Add(Priority, RequestFields.Int32(request, EventPriorityField));
+        attributes.Add(Priority, ProtoFields.Int32(request, EventPriorityField));
         attributes.Add(Scope, RequestFields.Text(request, EventScopeField));
         return attributes.Tags;
     }
@@ -127,7 +127,7 @@ internal static class ClientSpanAttributes
         var instants = new List<string>(schedules.Count);
         foreach (var schedule in schedules)
         {
-            if (schedule is not IMessage timestamp || PythonText.IsoFormat(RequestFields.Int64(timestamp, 1) ?? 0, RequestFields.Int32(timestamp, 2) ?? 0) is not { } text)
+            if (schedule is not IMessage timestamp || PythonText.IsoFormat(RequestFields.Int64(timestamp, 1) ?? 0, ProtoFields.Int32(timestamp, 2) ?? 0) is not { } text)
             {
                 return null;
             }
