@@ -25,13 +25,7 @@ internal static class ClientCallTracing
         where TRequest : class
         where TResponse : class
     {
-        if (!HatchetActivitySource.Source.HasListeners() || TracedRequest.Of(context.Method) is not { } kind)
-        {
-            return continuation(request, context);
-        }
-
-        var previous = Activity.Current;
-        if (ClientSpans.Start(kind, request, options, fault) is not { } traced)
+        if (Start(request, context.Method, options, fault, out var previous) is not { } traced)
         {
             return continuation(request, context);
         }
@@ -66,13 +60,7 @@ internal static class ClientCallTracing
         where TRequest : class
         where TResponse : class
     {
-        if (!HatchetActivitySource.Source.HasListeners() || TracedRequest.Of(context.Method) is not { } kind)
-        {
-            return continuation(request, context);
-        }
-
-        var previous = Activity.Current;
-        if (ClientSpans.Start(kind, request, options, fault) is not { } traced)
+        if (Start(request, context.Method, options, fault, out var previous) is not { } traced)
         {
             return continuation(request, context);
         }
@@ -92,5 +80,21 @@ internal static class ClientCallTracing
         {
             Activity.Current = previous;
         }
+    }
+
+    // The call's spans, or null for a call passed on untouched: nothing listens to the package's spans, the method is
+    // not one the Python SDK traces, or ClientSpans started nothing. previous is the caller's current span, which is
+    // current again once the call is made; an untraced call does not read it.
+    private static TracedCall? Start<TRequest>(TRequest request, IMethod method, HatchetInstrumentationOptions options, Action<Exception> fault, out Activity? previous)
+        where TRequest : class
+    {
+        previous = null;
+        if (!HatchetActivitySource.Source.HasListeners() || TracedRequest.Of(method) is not { } kind)
+        {
+            return null;
+        }
+
+        previous = Activity.Current;
+        return ClientSpans.Start(kind, request, options, fault);
     }
 }
