@@ -146,14 +146,14 @@ public sealed class HatchetDispatcherInterceptor : Interceptor
         }
         catch (Exception exception)
         {
-            new ListenObserver(this, this.connection, listen).Failed(exception);
+            new ListenObserver(this, this.connection, listen).Failed(exception, context.Options.CancellationToken.IsCancellationRequested);
             throw;
         }
 
         var observer = new ListenObserver(this, this.connection, listen);
 
         return new AsyncServerStreamingCall<TResponse>(
-            new ObservedListenStream<TResponse>(call.ResponseStream, observer),
+            new ObservedListenStream<TResponse>(call.ResponseStream, observer, context.Options.CancellationToken),
             call.ResponseHeadersAsync,
             call.GetStatus,
             call.GetTrailers,

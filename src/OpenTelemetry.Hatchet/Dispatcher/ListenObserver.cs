@@ -17,17 +17,19 @@ internal sealed class ListenObserver(HatchetDispatcherInterceptor interceptor, L
         }
     }
 
-    public void Failed(Exception failure) => this.End(HatchetDispatcherInterceptor.Describe(failure));
+    /// <summary>The call failed; <paramref name="cancelledByWorker"/> when the worker's own cancellation ended it.</summary>
+    public void Failed(Exception failure, bool cancelledByWorker)
+        => this.End(cancelledByWorker ? "the worker cancelled the listen stream" : HatchetDispatcherInterceptor.Describe(failure), clean: cancelledByWorker);
 
-    public void Completed() => this.End("the dispatcher ended the listen stream");
+    public void Completed() => this.End("the dispatcher ended the listen stream", clean: true);
 
-    public void Disposed() => this.End("the worker closed the listen stream");
+    public void Disposed() => this.End("the worker closed the listen stream", clean: true);
 
-    private void End(string reason)
+    private void End(string reason, bool clean)
     {
         try
         {
-            connection.Ended(call, reason);
+            connection.Ended(call, reason, clean);
         }
         catch (Exception exception)
         {

@@ -6,7 +6,10 @@ namespace OpenTelemetry.Hatchet.Dispatcher;
 /// The listen stream's reader as the caller gets it: each message is handed on as it is (the same instance,
 /// never copied) after the interceptor has looked at it, and the stream's end or failure is seen on the way.
 /// </summary>
-internal sealed class ObservedListenStream<TResponse>(IAsyncStreamReader<TResponse> inner, ListenObserver observer) : IAsyncStreamReader<TResponse>
+/// <param name="inner">The call's own reader.</param>
+/// <param name="observer">Where messages and the end go.</param>
+/// <param name="callCancellation">The call's cancellation token: a failure once it is cancelled is the worker's own doing.</param>
+internal sealed class ObservedListenStream<TResponse>(IAsyncStreamReader<TResponse> inner, ListenObserver observer, CancellationToken callCancellation) : IAsyncStreamReader<TResponse>
 {
     public TResponse Current => inner.Current;
 
@@ -19,7 +22,7 @@ internal sealed class ObservedListenStream<TResponse>(IAsyncStreamReader<TRespon
         }
         catch (Exception exception)
         {
-            observer.Failed(exception);
+            observer.Failed(exception, this.CancelledByWorker(cancellationToken));
             throw;
         }
 
@@ -30,10 +33,10 @@ internal sealed class ObservedListenStream<TResponse>(IAsyncStreamReader<TRespon
             return next;
         }
 
-        return this.MoveNextAsync(next);
+        return this.MoveNextAsync(next, cancellationToken);
     }
 
-    private async Task<bool> MoveNextAsync(Task<bool> next)
+    private async Task<bool> MoveNextAsync(Task<bool> next, CancellationToken cancellationToken)
     {
         bool moved;
         try
@@ -42,13 +45,15 @@ internal sealed class ObservedListenStream<TResponse>(IAsyncStreamReader<TRespon
         }
         catch (Exception exception)
         {
-            observer.Failed(exception);
+            observer.Failed(exception, this.CancelledByWorker(cancellationToken));
             throw;
         }
 
         this.Moved(moved);
         return moved;
     }
+
+    private bool CancelledByWorker(CancellationToken read) => read.IsCancellationRequested || callCancellation.IsCancellationRequested;
 
     private void Moved(bool moved)
     {

@@ -29,7 +29,7 @@ public sealed class EngineBehaviourTests
     }
 
     [Fact]
-    public async Task Dispatcher_that_sends_headers_early_still_makes_the_worker_healthy_only_once_the_call_settles()
+    public async Task Dispatcher_that_sends_headers_early_does_not_make_the_worker_healthy_before_a_heartbeat_succeeds()
     {
         await using var worker = await InterceptedWorker.StartAsync();
         worker.Dispatcher.SendHeadersEarly = true;
@@ -37,12 +37,13 @@ public sealed class EngineBehaviourTests
         var registered = await worker.Worker.Client.RegisterAsync(TestWorker.Registration(), cancellationToken: cancel);
         using var listen = worker.Worker.Client.ListenV2(new WorkerListenRequest { WorkerId = registered.WorkerId }, cancellationToken: cancel);
         await listen.ResponseHeadersAsync;
-        await worker.Worker.Client.HeartbeatAsync(new HeartbeatRequest { WorkerId = registered.WorkerId }, cancellationToken: cancel);
 
         var withHeaders = worker.Health.Status;
-        await worker.WaitForAsync("/health", HttpStatusCode.OK, "HEALTHY");
+        await worker.Worker.Client.HeartbeatAsync(new HeartbeatRequest { WorkerId = registered.WorkerId }, cancellationToken: cancel);
 
-        withHeaders.Should().Be(HatchetWorkerStatus.Starting, "headers alone are not trusted");
+        await worker.WaitForAsync("/health", HttpStatusCode.OK, "HEALTHY", timeout: TimeSpan.FromSeconds(1));
+
+        withHeaders.Should().Be(HatchetWorkerStatus.Starting, "headers alone are not trusted: the heartbeat after the call was made decides");
     }
 
     [Fact]

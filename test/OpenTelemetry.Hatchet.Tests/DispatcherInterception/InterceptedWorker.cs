@@ -27,7 +27,7 @@ internal sealed class InterceptedWorker : IAsyncDisposable
     public HatchetWorkerHealth Health => this.Host.Health;
 
     /// <summary>Starts host and dispatcher; the worker's client is wired but makes no call yet.</summary>
-    public static async Task<InterceptedWorker> StartAsync(Action<HatchetWorkerMetricsOptions>? configure = null)
+    public static async Task<InterceptedWorker> StartAsync(Action<HatchetWorkerMetricsOptions>? configure = null, TestWorker.Pace? pace = null)
     {
         var dispatcher = await TestDispatcher.StartAsync();
         var host = await WorkerHost.StartAsync(configure: options =>
@@ -37,13 +37,13 @@ internal sealed class InterceptedWorker : IAsyncDisposable
             configure?.Invoke(options);
         });
         var interceptor = host.Host.Services.GetRequiredService<HatchetDispatcherInterceptor>();
-        return new InterceptedWorker(host, dispatcher, TestWorker.Intercepted(dispatcher.Address, interceptor));
+        return new InterceptedWorker(host, dispatcher, TestWorker.Intercepted(dispatcher.Address, interceptor, pace));
     }
 
     /// <summary>Starts everything and waits until <c>/health</c> says HEALTHY.</summary>
-    public static async Task<InterceptedWorker> StartHealthyAsync(Action<HatchetWorkerMetricsOptions>? configure = null)
+    public static async Task<InterceptedWorker> StartHealthyAsync(Action<HatchetWorkerMetricsOptions>? configure = null, TestWorker.Pace? pace = null)
     {
-        var worker = await StartAsync(configure);
+        var worker = await StartAsync(configure, pace);
         await worker.Worker.StartAsync();
         await worker.WaitForAsync("/health", System.Net.HttpStatusCode.OK, "HEALTHY");
         return worker;

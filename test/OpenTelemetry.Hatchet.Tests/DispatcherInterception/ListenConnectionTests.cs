@@ -5,8 +5,9 @@ namespace OpenTelemetry.Hatchet.Tests.DispatcherInterception;
 
 /// <summary>
 /// What the listen stream's events mean for the status, on a fake clock: the moments a real dispatcher makes
-/// rare (an older call ending after a newer one connected, a heartbeat accepted while a new call is settling, a
-/// stream the dispatcher ends cleanly) made on purpose. The same paths through gRPC are in <see cref="ConnectionHealthTests"/>.
+/// rare (an older call ending after a newer one connected, a heartbeat accepted while the stream is down, a call
+/// refused just after a heartbeat on it) made on purpose. The same paths through gRPC are in
+/// <see cref="ConnectionHealthTests"/> and <see cref="ListenStreamEndTests"/>.
 /// </summary>
 public sealed class ListenConnectionTests
 {
@@ -30,15 +31,38 @@ public sealed class ListenConnectionTests
     }
 
     [Fact]
-    public void Idle_listen_v2_call_and_a_heartbeat_connect_the_worker_once_the_call_has_settled()
+    public void Heartbeat_on_a_listen_v2_call_connects_the_worker_once_the_call_has_gone_a_quarter_second_without_failing()
     {
         this.Observe(this.connection.Opening(carriesHeartbeats: false));
         this.connection.HeartbeatSucceeded();
-
         var settling = this.worker.Status;
-        this.Settle();
+
+        this.worker.Time.Advance(ListenConnection.ListenV2SettleTime);
 
         settling.Should().Be(HatchetWorkerStatus.Starting, "a call a moment old may still be refused");
+        this.worker.Status.Should().Be(HatchetWorkerStatus.Healthy, "the Python SDK is healthy at its first successful heartbeat");
+        this.worker.Reason.Should().Be("the listener is connected and heartbeats succeed");
+    }
+
+    [Fact]
+    public void Heartbeat_on_a_listen_v2_call_that_has_settled_connects_the_worker_at_once()
+    {
+        this.Observe(this.connection.Opening(carriesHeartbeats: false));
+        this.worker.Time.Advance(ListenConnection.ListenV2SettleTime);
+
+        this.connection.HeartbeatSucceeded();
+
+        this.worker.Status.Should().Be(HatchetWorkerStatus.Healthy);
+    }
+
+    [Fact]
+    public void First_message_connects_a_listen_v2_call_with_a_heartbeat_before_it_has_settled()
+    {
+        var observer = this.Observe(this.connection.Opening(carriesHeartbeats: false));
+        this.connection.HeartbeatSucceeded();
+
+        observer.Received(message: null);
+
         this.worker.Status.Should().Be(HatchetWorkerStatus.Healthy);
     }
 
@@ -54,14 +78,14 @@ public sealed class ListenConnectionTests
     }
 
     [Fact]
-    public void First_message_opens_a_listen_v2_call_before_it_has_settled()
+    public void Heartbeat_after_the_first_listen_v2_call_failed_does_not_connect_the_worker()
     {
         var observer = this.Observe(this.connection.Opening(carriesHeartbeats: false));
+        observer.Failed(Unavailable("refused"), cancelledByWorker: false);
+
         this.connection.HeartbeatSucceeded();
 
-        observer.Received(message: null);
-
-        this.worker.Status.Should().Be(HatchetWorkerStatus.Healthy);
+        this.worker.Status.Should().Be(HatchetWorkerStatus.Starting, "a first call refused keeps the worker starting until the connect timeout");
     }
 
     [Fact]
@@ -96,41 +120,68 @@ public sealed class ListenConnectionTests
         var observer = this.Observe(this.connection.Opening(carriesHeartbeats: true));
         this.worker.Advance(ListenConnection.SettleTime.TotalSeconds - 0.1);
 
-        observer.Failed(new Grpc.Core.RpcException(new Grpc.Core.Status(Grpc.Core.StatusCode.Unavailable, "refused")));
+        observer.Failed(Unavailable("refused"), cancelledByWorker: false);
         this.Settle();
 
         this.worker.Status.Should().Be(HatchetWorkerStatus.Starting);
     }
 
     [Fact]
-    public void Heartbeat_accepted_while_a_new_call_is_settling_does_not_hide_the_broken_stream()
+    public void Broken_stream_is_unhealthy_until_a_heartbeat_succeeds_on_the_call_that_replaces_it()
     {
         var first = this.Connect();
-        first.Failed(new Grpc.Core.RpcException(new Grpc.Core.Status(Grpc.Core.StatusCode.Unavailable, "broken")));
-        var second = this.Observe(this.connection.Opening(carriesHeartbeats: false));
+        first.Failed(Unavailable("broken"), cancelledByWorker: false);
+        var broken = this.worker.Reason;
+        this.Observe(this.connection.Opening(carriesHeartbeats: false));
+        var reconnecting = this.worker.Status;
 
         this.connection.HeartbeatSucceeded();
-        var whileSettling = this.worker.Status;
-        second.Failed(new Grpc.Core.RpcException(new Grpc.Core.Status(Grpc.Core.StatusCode.Unavailable, "refused")));
-        this.Settle();
+        this.worker.Time.Advance(ListenConnection.ListenV2SettleTime);
 
-        whileSettling.Should().Be(HatchetWorkerStatus.Unhealthy);
-        this.worker.Status.Should().Be(HatchetWorkerStatus.Unhealthy);
+        broken.Should().Be("the listener lost its connection: UNAVAILABLE: broken");
+        reconnecting.Should().Be(HatchetWorkerStatus.Unhealthy, "a new call alone is not a heartbeat");
+        this.worker.Status.Should().Be(HatchetWorkerStatus.Healthy);
+        this.worker.Reason.Should().Be("the listener is connected and heartbeats succeed");
+    }
+
+    [Fact]
+    public void Heartbeat_accepted_after_the_stream_broke_and_before_a_new_call_does_not_hide_the_break()
+    {
+        var first = this.Connect();
+        first.Failed(Unavailable("broken"), cancelledByWorker: false);
+
+        this.connection.HeartbeatSucceeded();
+
+        this.worker.Status.Should().Be(HatchetWorkerStatus.Unhealthy, "the engine refuses a heartbeat while no session is active");
         this.worker.Reason.Should().Contain("the listener lost its connection: UNAVAILABLE");
     }
 
     [Fact]
-    public void Heartbeat_kept_from_a_settling_call_counts_once_the_call_has_settled()
+    public void Reconnect_refused_just_after_a_heartbeat_on_it_never_looks_connected()
     {
         var first = this.Connect();
-        first.Failed(new Grpc.Core.RpcException(new Grpc.Core.Status(Grpc.Core.StatusCode.Unavailable, "broken")));
-        this.Observe(this.connection.Opening(carriesHeartbeats: false));
+        first.Failed(Unavailable("broken"), cancelledByWorker: false);
+        var second = this.Observe(this.connection.Opening(carriesHeartbeats: false));
         this.connection.HeartbeatSucceeded();
+        var beforeTheRefusal = this.worker.Status;
 
-        this.Settle();
+        second.Failed(Unavailable("refused"), cancelledByWorker: false);
+        this.worker.Time.Advance(ListenConnection.ListenV2SettleTime);
 
-        this.worker.Status.Should().Be(HatchetWorkerStatus.Healthy);
-        this.worker.Reason.Should().Be("the listener is connected and heartbeats succeed");
+        beforeTheRefusal.Should().Be(HatchetWorkerStatus.Unhealthy);
+        this.worker.Status.Should().Be(HatchetWorkerStatus.Unhealthy);
+        this.worker.Reason.Should().Be("the listener lost its connection: UNAVAILABLE: refused");
+    }
+
+    [Fact]
+    public void Heartbeat_that_failed_after_the_one_that_connected_is_what_counts()
+    {
+        this.Connect();
+
+        this.connection.HeartbeatFailed("DEADLINE_EXCEEDED");
+
+        this.worker.Status.Should().Be(HatchetWorkerStatus.Unhealthy);
+        this.worker.Reason.Should().Be("the last heartbeat failed: DEADLINE_EXCEEDED");
     }
 
     [Fact]
@@ -140,7 +191,7 @@ public sealed class ListenConnectionTests
         this.connection.HeartbeatSucceeded();
         this.connection.HeartbeatFailed("DEADLINE_EXCEEDED");
 
-        this.Settle();
+        this.worker.Time.Advance(ListenConnection.ListenV2SettleTime);
 
         this.worker.Status.Should().Be(HatchetWorkerStatus.Starting);
     }
@@ -151,7 +202,7 @@ public sealed class ListenConnectionTests
         var older = this.Observe(this.connection.Opening(carriesHeartbeats: false));
         this.Connect();
 
-        older.Failed(new Grpc.Core.RpcException(new Grpc.Core.Status(Grpc.Core.StatusCode.Cancelled, "replaced")));
+        older.Failed(new Grpc.Core.RpcException(new Grpc.Core.Status(Grpc.Core.StatusCode.Cancelled, "replaced")), cancelledByWorker: false);
 
         this.worker.Status.Should().Be(HatchetWorkerStatus.Healthy);
     }
@@ -168,14 +219,78 @@ public sealed class ListenConnectionTests
     }
 
     [Fact]
-    public void Stream_the_dispatcher_ends_makes_the_worker_unhealthy_saying_so()
+    public void Listen_v2_stream_the_dispatcher_ends_cleanly_leaves_the_worker_healthy_while_heartbeats_succeed()
     {
         var observer = this.Connect();
 
         observer.Completed();
+        var ended = this.worker.Status;
+        this.worker.Advance(8);
+        this.connection.HeartbeatSucceeded();
+        this.worker.Advance(8);
+
+        ended.Should().Be(HatchetWorkerStatus.Healthy, "the Python SDK reconnects after a clean end and leaves its health alone");
+        this.worker.Status.Should().Be(HatchetWorkerStatus.Healthy);
+    }
+
+    [Fact]
+    public void Listen_v2_stream_ended_cleanly_then_a_refused_heartbeat_makes_the_worker_unhealthy()
+    {
+        var observer = this.Connect();
+        observer.Completed();
+
+        this.connection.HeartbeatFailed("FAILED_PRECONDITION: Heartbeat rejected: worker stream is not active");
 
         this.worker.Status.Should().Be(HatchetWorkerStatus.Unhealthy);
-        this.worker.Reason.Should().Contain("the listener lost its connection: the dispatcher ended the listen stream");
+        this.worker.Reason.Should().Be("the last heartbeat failed: FAILED_PRECONDITION: Heartbeat rejected: worker stream is not active");
+    }
+
+    [Fact]
+    public void Listen_v2_stream_ended_cleanly_with_no_heartbeat_after_it_goes_stale()
+    {
+        var observer = this.Connect();
+        observer.Completed();
+
+        this.worker.Advance(10);
+
+        this.worker.Status.Should().Be(HatchetWorkerStatus.Unhealthy);
+        this.worker.Reason.Should().Contain("no heartbeat has succeeded for 10 s");
+    }
+
+    [Fact]
+    public void Listen_v2_stream_the_worker_closes_or_cancels_itself_leaves_the_worker_healthy()
+    {
+        var closed = this.Connect();
+        closed.Disposed();
+        var cancelled = this.Connect();
+
+        cancelled.Failed(new Grpc.Core.RpcException(new Grpc.Core.Status(Grpc.Core.StatusCode.Cancelled, "Call canceled by the client.")), cancelledByWorker: true);
+
+        this.worker.Status.Should().Be(HatchetWorkerStatus.Healthy);
+    }
+
+    [Fact]
+    public void Listen_v2_stream_the_dispatcher_cancels_makes_the_worker_unhealthy()
+    {
+        var observer = this.Connect();
+
+        observer.Failed(new Grpc.Core.RpcException(new Grpc.Core.Status(Grpc.Core.StatusCode.Cancelled, "server going away")), cancelledByWorker: false);
+
+        this.worker.Status.Should().Be(HatchetWorkerStatus.Unhealthy, "Python sets last_heartbeat_succeeded = False on any RpcError from the stream");
+        this.worker.Reason.Should().Be("the listener lost its connection: CANCELLED: server going away");
+    }
+
+    [Fact]
+    public void Old_listen_stream_the_dispatcher_ends_cleanly_makes_the_worker_unhealthy_saying_so()
+    {
+        var observer = this.Observe(this.connection.Opening(carriesHeartbeats: true));
+        observer.Received(message: null);
+
+        observer.Completed();
+        this.connection.HeartbeatSucceeded();
+
+        this.worker.Status.Should().Be(HatchetWorkerStatus.Unhealthy, "on the old Listen the open stream is the heartbeat");
+        this.worker.Reason.Should().Be("the listener lost its connection: the dispatcher ended the listen stream");
     }
 
     [Fact]
@@ -193,6 +308,8 @@ public sealed class ListenConnectionTests
         registering.Should().Be(HatchetWorkerStatus.Starting);
         this.worker.Status.Should().Be(HatchetWorkerStatus.Healthy);
     }
+
+    private static Grpc.Core.RpcException Unavailable(string detail) => new(new Grpc.Core.Status(Grpc.Core.StatusCode.Unavailable, detail));
 
     private ListenObserver Connect()
     {
