@@ -37,18 +37,16 @@ public sealed class FreezableRelayTests
     }
 
     [Fact]
-    public async Task Frozen_relay_keeps_both_sockets_open_and_passes_a_close_only_once_thawed()
+    public async Task Frozen_relay_keeps_the_other_socket_open_when_one_side_closes_and_passes_the_close_once_thawed()
     {
         await using var pair = await Pair.ConnectAsync();
 
         await pair.Relay.FreezeAsync();
-        await pair.Client.SendAsync("last"u8.ToArray());
         pair.Client.Shutdown(SocketShutdown.Both);
         var whileFrozen = await ReceiveWithinAsync(pair.Server, Silence);
         pair.Relay.Thaw();
 
-        whileFrozen.Should().BeEmpty("the engine's socket sees neither the bytes nor the end while frozen");
-        (await ReceiveAsync(pair.Server, 4)).Should().Be("last");
+        whileFrozen.Should().BeEmpty("the engine's socket sees no end while frozen");
         (await ReceiveWithinAsync(pair.Server, TimeSpan.FromSeconds(10))).Should().BeNull("the end reaches the engine after the thaw");
     }
 

@@ -46,6 +46,7 @@ public sealed class SilentEngineTests(ITestOutputHelper output)
         await relay.FreezeAsync();
         var frozenAt = clock.Elapsed;
         var silent = await ProbeUntilAsync(host.Client, clock, HttpStatusCode.ServiceUnavailable, TimeSpan.FromSeconds(20));
+        await Eventually.Until(() => !worker.Heartbeats.All(heartbeat => heartbeat.Succeeded), "a heartbeat to fail", PythonPacedWorker.HeartbeatInterval + PythonPacedWorker.HeartbeatDeadline + TimeSpan.FromSeconds(5));
         var failed = worker.Heartbeats.First(heartbeat => !heartbeat.Succeeded);
         var lastSuccess = worker.Heartbeats.Last(heartbeat => heartbeat.Succeeded && heartbeat.At < failed.At).At;
         var stillSilent = await ProbeForAsync(host.Client, clock, StillSilent);
