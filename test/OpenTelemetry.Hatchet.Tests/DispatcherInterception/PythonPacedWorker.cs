@@ -64,6 +64,18 @@ internal sealed class PythonPacedWorker : IAsyncDisposable
         }
     }
 
+    // The listen loop may have ended that call and disposed its source a moment before: then there is nothing to interrupt.
+    private static void Interrupt(CancellationTokenSource? call)
+    {
+        try
+        {
+            call?.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+    }
+
     private global::Dispatcher.DispatcherClient NewClient()
     {
         // connection.py lines 59-63: a ping every 10 s, 60 s to answer, also with no call in flight.
@@ -87,7 +99,7 @@ internal sealed class PythonPacedWorker : IAsyncDisposable
         var stop = this.stopping.Token;
         while (!stop.IsCancellationRequested)
         {
-            // Lines 302-319: retries start over after a stream that lived 5 s; from the first retry on, a backoff.
+            // Lines 300-319: retries start over after a stream that lived 5 s; from the first retry on, a backoff.
             var now = this.clock.Elapsed;
             if (now - lastAttempt > TimeSpan.FromSeconds(5))
             {
@@ -155,7 +167,7 @@ internal sealed class PythonPacedWorker : IAsyncDisposable
             catch (RpcException) when (!stop.IsCancellationRequested)
             {
                 this.Heartbeats.Enqueue((this.clock.Elapsed, false, sent));
-                this.interrupt?.Cancel();
+                Interrupt(this.interrupt);
             }
             catch (RpcException)
             {
