@@ -24,6 +24,26 @@ internal static class HatchetTransport
     /// <summary>How long one TCP and TLS connect may take before it counts as failed (SocketsHttpHandler's default: forever).</summary>
     public static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// A ping once the engine has sent nothing for 10 s, also with no call in flight, as the Python SDK pings
+    /// (<c>sdks/python/hatchet_sdk/connection.py</c> lines 59-63 at upstream 89d130f: <c>keepalive_time_ms</c> 10 000,
+    /// <c>keepalive_permit_without_calls</c>). The engine allows it: it takes pings 5 s apart or more, with or without
+    /// calls (<c>internal/services/grpc/server.go</c> lines 325-328, <c>MinTime</c> 5 s, <c>PermitWithoutStream</c>);
+    /// pings more often than that would get the connection closed with <c>too_many_pings</c>.
+    /// </summary>
+    public static readonly TimeSpan KeepAlivePingDelay = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// How long a ping may go unanswered before the connection counts as dead and every call on it fails. Python
+    /// gives 60 s (<c>keepalive_timeout_ms</c>); 10 s here, so that a worker on the old <c>Listen</c>, which makes no
+    /// heartbeat calls and so sees a silent engine only through this, is UNHEALTHY within 30 s of the silence.
+    /// SocketsHttpHandler checks its pings on a timer every max(1 s, min(delay, timeout) / 4) = 2.5 s; the last
+    /// frame from the engine came at the latest when the silence began, so the ping goes out at most
+    /// 10 + 2.5 s after it and the connection is given up at most 10 + 2.5 s after that: 25 s at worst, then the
+    /// listen call fails and the healthcheck says UNHEALTHY. A healthy engine answers a ping within a round trip.
+    /// </summary>
+    public static readonly TimeSpan KeepAlivePingTimeout = TimeSpan.FromSeconds(10);
+
     /// <summary>The handler under the channel: one HTTP/2 connection per channel, pinged as the SDKs ping theirs.</summary>
     public static SocketsHttpHandler CreateHandler(HatchetConnection connection) => new()
     {
@@ -31,9 +51,8 @@ internal static class HatchetTransport
         EnableMultipleHttp2Connections = true,
         PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
 
-        // connection.py lines 59-63: keepalive every 10 s, 60 s to answer, also with no call in flight.
-        KeepAlivePingDelay = TimeSpan.FromSeconds(10),
-        KeepAlivePingTimeout = TimeSpan.FromSeconds(60),
+        KeepAlivePingDelay = KeepAlivePingDelay,
+        KeepAlivePingTimeout = KeepAlivePingTimeout,
         KeepAlivePingPolicy = HttpKeepAlivePingPolicy.Always,
         SslOptions = connection.Tls.ToSslOptions(),
     };

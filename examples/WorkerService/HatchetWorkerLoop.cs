@@ -47,6 +47,11 @@ internal sealed partial class HatchetWorkerLoop : BackgroundService
     private Task heartbeating = Task.CompletedTask;
     private string workerId = string.Empty;
 
+    // An engine older than ListenV2 and Heartbeat (both came in hatchet-dev/hatchet#308) answers them UNIMPLEMENTED:
+    // the Go SDK then listens on the old Listen (pkg/client/action_listener.go lines 149-153), on which the engine
+    // records the worker's heartbeat itself (internal/services/dispatcher/server.go lines 239-277).
+    private volatile bool oldListen;
+
     public HatchetWorkerLoop(Dispatcher.DispatcherClient dispatcher, AdminService.AdminServiceClient admin, HatchetConnection connection, IHostApplicationLifetime lifetime, ILogger<HatchetWorkerLoop> logger)
     {
         this.dispatcher = dispatcher;
@@ -176,13 +181,14 @@ internal sealed partial class HatchetWorkerLoop : BackgroundService
         while (!stop.IsCancellationRequested)
         {
             var opened = DateTime.UtcNow;
+            var method = this.oldListen ? "Listen" : "ListenV2";
             try
             {
                 // Waits for the channel to be connected rather than failing at once while the engine is away, so
                 // the stream is open again as soon as the channel reconnects.
-                using var call = this.dispatcher.ListenV2(
-                    new WorkerListenRequest { WorkerId = this.workerId },
-                    new CallOptions(this.headers, cancellationToken: stop).WithWaitForReady());
+                var request = new WorkerListenRequest { WorkerId = this.workerId };
+                var options = new CallOptions(this.headers, cancellationToken: stop).WithWaitForReady();
+                using var call = this.oldListen ? this.dispatcher.Listen(request, options) : this.dispatcher.ListenV2(request, options);
                 await foreach (var action in call.ResponseStream.ReadAllAsync(stop).ConfigureAwait(false))
                 {
                     retries = 0;
@@ -190,11 +196,17 @@ internal sealed partial class HatchetWorkerLoop : BackgroundService
                 }
 
                 // action_listener.py lines 189-192: a stream the engine ends is reconnected like a broken one.
-                LogCallFailed(this.logger, "ListenV2", new Status(StatusCode.OK, "the engine ended the stream"));
+                LogCallFailed(this.logger, method, new Status(StatusCode.OK, "the engine ended the stream"));
+            }
+            catch (RpcException exception) when (exception.StatusCode == StatusCode.Unimplemented && !this.oldListen && !stop.IsCancellationRequested)
+            {
+                LogOldEngine(this.logger, exception.Status);
+                this.oldListen = true;
+                continue;
             }
             catch (RpcException exception) when (!stop.IsCancellationRequested)
             {
-                LogCallFailed(this.logger, "ListenV2", exception.Status);
+                LogCallFailed(this.logger, method, exception.Status);
             }
             catch (Exception exception) when (exception is OperationCanceledException or RpcException && stop.IsCancellationRequested)
             {
@@ -240,6 +252,13 @@ internal sealed partial class HatchetWorkerLoop : BackgroundService
                     DateTime.UtcNow + HeartbeatDeadline,
                     stop).ConfigureAwait(false);
             }
+            catch (RpcException exception) when (exception.StatusCode == StatusCode.Unimplemented)
+            {
+                // action_listener.py lines 137-138 (and the Go SDK's action_listener.go lines 89-91): an engine
+                // without Heartbeat gets none.
+                LogCallFailed(this.logger, "Heartbeat", exception.Status);
+                return;
+            }
             catch (RpcException exception) when (!stop.IsCancellationRequested)
             {
                 LogCallFailed(this.logger, "Heartbeat", exception.Status);
@@ -275,6 +294,9 @@ internal sealed partial class HatchetWorkerLoop : BackgroundService
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Hatchet {Call} failed: {Status}")]
     private static partial void LogCallFailed(ILogger logger, string call, Status status);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "The Hatchet engine has no ListenV2 ({Status}): listening on the old Listen, as the Go SDK does")]
+    private static partial void LogOldEngine(ILogger logger, Status status);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The host's stop timeout ended before every task run had finished")]
     private static partial void LogDrainCut(ILogger logger);

@@ -49,6 +49,13 @@ internal sealed class EngineStandIn : IAsyncDisposable
 
     public int OpenStreams => this.openStreams;
 
+    /// <summary>
+    /// Gets or sets a value indicating whether the engine is one older than <c>ListenV2</c> and <c>Heartbeat</c> (both
+    /// came in hatchet-dev/hatchet#308): it answers them UNIMPLEMENTED, as grpc-go answers a method it does not
+    /// have, and serves the old <c>Listen</c>.
+    /// </summary>
+    public bool WithoutListenV2 { get; set; }
+
     private int openStreams;
     private bool listenerEstablished;
 
@@ -116,28 +123,20 @@ internal sealed class EngineStandIn : IAsyncDisposable
             return Task.FromResult(new WorkerRegisterResponse { TenantId = HatchetTestTokens.Tenant, WorkerId = WorkerId, WorkerName = request.WorkerName });
         }
 
-        public override async Task ListenV2(WorkerListenRequest request, IServerStreamWriter<AssignedAction> responseStream, ServerCallContext context)
-        {
-            Interlocked.Increment(ref engine.openStreams);
-            engine.listenerEstablished = true;
-            engine.Journal.Enqueue("listen-opened");
-            try
-            {
-                // Like grpc-go, nothing is sent on an idle stream; it stays open until the worker or a stop ends it.
-                await Task.Delay(Timeout.Infinite, context.CancellationToken);
-            }
-            catch (OperationCanceledException)
-            {
-            }
-            finally
-            {
-                Interlocked.Decrement(ref engine.openStreams);
-                engine.Journal.Enqueue("listen-ended");
-            }
-        }
+        public override Task ListenV2(WorkerListenRequest request, IServerStreamWriter<AssignedAction> responseStream, ServerCallContext context)
+            => engine.WithoutListenV2 ? throw Unknown(nameof(this.ListenV2)) : this.HoldAsync(context, session: true);
+
+        // server.go lines 239-277: the old Listen keeps the worker's heartbeat itself while it is open.
+        public override Task Listen(WorkerListenRequest request, IServerStreamWriter<AssignedAction> responseStream, ServerCallContext context)
+            => this.HoldAsync(context, session: false);
 
         public override Task<HeartbeatResponse> Heartbeat(HeartbeatRequest request, ServerCallContext context)
         {
+            if (engine.WithoutListenV2)
+            {
+                throw Unknown(nameof(this.Heartbeat));
+            }
+
             if (request.WorkerId != WorkerId)
             {
                 throw new RpcException(new Grpc.Core.Status(StatusCode.NotFound, "worker not found"));
@@ -158,6 +157,31 @@ internal sealed class EngineStandIn : IAsyncDisposable
         {
             engine.Journal.Enqueue("unsubscribe");
             return Task.FromResult(new WorkerUnsubscribeResponse { TenantId = HatchetTestTokens.Tenant, WorkerId = request.WorkerId });
+        }
+
+        // grpc-go's answer to a method the server does not have (server.go, handleStream: "unknown method").
+        private static RpcException Unknown(string method)
+            => new(new Grpc.Core.Status(StatusCode.Unimplemented, $"unknown method {method} for service Dispatcher"));
+
+        // A ListenV2 call is a session (server.go lines 335-354), which the heartbeat rule reads; the old Listen is not.
+        private async Task HoldAsync(ServerCallContext context, bool session)
+        {
+            Interlocked.Increment(ref engine.openStreams);
+            engine.listenerEstablished |= session;
+            engine.Journal.Enqueue("listen-opened");
+            try
+            {
+                // Like grpc-go, nothing is sent on an idle stream; it stays open until the worker or a stop ends it.
+                await Task.Delay(Timeout.Infinite, context.CancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+            finally
+            {
+                Interlocked.Decrement(ref engine.openStreams);
+                engine.Journal.Enqueue("listen-ended");
+            }
         }
     }
 }
