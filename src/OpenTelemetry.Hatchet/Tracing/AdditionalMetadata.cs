@@ -129,13 +129,14 @@ internal static class AdditionalMetadata
         }
     }
 
-    // "name":"value", escaped as JSON requires: a value may come from the engine (a run's ids).
+    // "name":"value", escaped as JSON requires: a value may come from the engine (a run's ids). Text is made UTF-8
+    // first, a lone surrogate becoming U+FFFD, as JsonEncodedText refuses one.
     private static void AppendMember(List<byte> written, KeyValuePair<string, string> member)
     {
         written.Add((byte)'"');
-        written.AddRange(JsonEncodedText.Encode(member.Key).EncodedUtf8Bytes);
+        written.AddRange(JsonEncodedText.Encode(Encoding.UTF8.GetBytes(member.Key)).EncodedUtf8Bytes);
         written.AddRange("\":\""u8);
-        written.AddRange(JsonEncodedText.Encode(member.Value).EncodedUtf8Bytes);
+        written.AddRange(JsonEncodedText.Encode(Encoding.UTF8.GetBytes(member.Value)).EncodedUtf8Bytes);
         written.Add((byte)'"');
     }
 
