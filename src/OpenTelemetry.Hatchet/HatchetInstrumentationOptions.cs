@@ -17,7 +17,8 @@ public sealed class HatchetInstrumentationOptions
     /// <summary>
     /// Gets the attributes left off every span, named as the Python SDK names them, without the <c>hatchet.</c>
     /// prefix (<c>payload</c>, <c>additional_metadata</c>, ...). Empty by default;
-    /// <c>HATCHET_CLIENT_OPENTELEMETRY_EXCLUDED_ATTRIBUTES</c>, a JSON array such as <c>["payload"]</c>.
+    /// <c>HATCHET_CLIENT_OPENTELEMETRY_EXCLUDED_ATTRIBUTES</c>, a JSON array such as <c>["payload"]</c>. A name the
+    /// Python SDK does not know (its <c>OTelAttribute</c> values) stops the host at startup, as Python refuses it.
     /// </summary>
     public ISet<string> ExcludedAttributes { get; } = new HashSet<string>(StringComparer.Ordinal);
 

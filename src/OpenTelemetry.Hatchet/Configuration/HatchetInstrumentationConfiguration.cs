@@ -27,13 +27,18 @@ internal sealed class HatchetInstrumentationConfiguration(IConfiguration? config
 
         if (Read(configuration, ExcludedAttributes) is { } excluded)
         {
-            if (TryParseNames(excluded, out var names))
+            if (!TryParseNames(excluded, out var names))
             {
-                options.ExcludedAttributes.UnionWith(names);
+                failures.Add($"{ExcludedAttributes}='{excluded}' is not a JSON array of attribute names, such as [\"payload\", \"additional_metadata\"].");
+            }
+            else if (HatchetInstrumentationOptionsValidator.Unknown(names) is { Count: > 0 } unknown)
+            {
+                // As pydantic refuses a value that is not an OTelAttribute (config.py line 84).
+                failures.Add($"{ExcludedAttributes}='{excluded}' names {HatchetInstrumentationOptionsValidator.Describe(unknown)}.");
             }
             else
             {
-                failures.Add($"{ExcludedAttributes}='{excluded}' is not a JSON array of attribute names, such as [\"payload\", \"additional_metadata\"].");
+                options.ExcludedAttributes.UnionWith(names);
             }
         }
 

@@ -47,7 +47,7 @@ internal static class ClientSpans
                 return null;
             }
 
-            traced.Request = WithTraceParents(traced, kind, request);
+            traced.Request = WithTraceParents(traced, kind, request, (kind.Item ?? kind).CarriesSource ? TaskRunSource.Of(previous) : null);
         }
         catch (Exception exception)
         {
@@ -74,8 +74,9 @@ internal static class ClientSpans
 
     // A copy of the request with the traceparents, or null to send the caller's: when no metadata is a JSON object,
     // or the request is not the contract's. A bulk trigger's run with a span of its own names that span; every other
-    // run or event names the call's span (the caller's, when the listener declined the call's).
-    private static TRequest? WithTraceParents<TRequest>(TracedCall traced, TracedRequest kind, TRequest request)
+    // run or event names the call's span (the caller's, when the listener declined the call's). An event pushed from
+    // inside a run (source) also names that run.
+    private static TRequest? WithTraceParents<TRequest>(TracedCall traced, TracedRequest kind, TRequest request, TaskRunSource? source)
         where TRequest : class
     {
         if (traced.TraceParent is not { } traceParent || Copy(request) is not { } copy || copy is not IMessage message)
@@ -85,7 +86,7 @@ internal static class ClientSpans
 
         if (kind.Item is not { } item)
         {
-            return MetadataField.Write(message, kind.MetadataField, traceParent) == MetadataField.Outcome.Written ? copy : null;
+            return MetadataField.Write(message, kind.MetadataField, Members(traceParent, source)) == MetadataField.Outcome.Written ? copy : null;
         }
 
         var written = false;
@@ -99,7 +100,7 @@ internal static class ClientSpans
                 return null;
             }
 
-            switch (MetadataField.Write(one, item.MetadataField, itemParent))
+            switch (MetadataField.Write(one, item.MetadataField, Members(itemParent, source)))
             {
                 case MetadataField.Outcome.Written:
                     written = true;
@@ -111,6 +112,9 @@ internal static class ClientSpans
 
         return written ? copy : null;
     }
+
+    private static KeyValuePair<string, string>[] Members(string traceParent, TaskRunSource? source)
+        => source?.Members(traceParent) ?? [new(AdditionalMetadata.TraceParentKey, traceParent)];
 
     // A deep copy, so that the caller's request, which it may send again or read, is never changed.
     private static TRequest? Copy<TRequest>(TRequest request)

@@ -5,7 +5,7 @@ using OpenTelemetry.Hatchet.Dispatcher;
 namespace OpenTelemetry.Hatchet.Tracing;
 
 /// <summary>
-/// Writes a traceparent into a request's <c>additional_metadata</c>, a string field in most of the engine's contract
+/// Writes a traceparent, and the members Python writes beside it, into a request's <c>additional_metadata</c>, a string field in most of the engine's contract
 /// and a bytes field in <c>v1.TriggerWorkflowRunRequest</c>; only ever into a copy of the caller's request.
 /// </summary>
 internal static class MetadataField
@@ -13,7 +13,7 @@ internal static class MetadataField
     /// <summary>What writing the traceparent did.</summary>
     public enum Outcome
     {
-        /// <summary>The metadata now carries the traceparent.</summary>
+        /// <summary>The metadata now carries the members.</summary>
         Written,
 
         /// <summary>The metadata is not a JSON object, and was left as it was.</summary>
@@ -23,21 +23,21 @@ internal static class MetadataField
         NoField,
     }
 
-    public static Outcome Write(IMessage message, int number, string traceParent)
+    public static Outcome Write(IMessage message, int number, IReadOnlyList<KeyValuePair<string, string>> members)
     {
         if (ProtoFields.Fields.Find(message, number) is not { Single: FieldType.String or FieldType.Bytes } field)
         {
             return Outcome.NoField;
         }
 
-        // An unset optional field reads as its default, empty, which gets the traceparent alone, as Python's
+        // An unset optional field reads as its default, empty, which gets the members alone, as Python's
         // {**{}, "traceparent": tp} does.
         switch (field.Accessor.GetValue(message))
         {
-            case string text when AdditionalMetadata.WithTraceParent(text, traceParent) is { } written:
+            case string text when AdditionalMetadata.WithMembers(text, members) is { } written:
                 field.Accessor.SetValue(message, written);
                 return Outcome.Written;
-            case ByteString bytes when AdditionalMetadata.WithTraceParent(bytes.Span, traceParent) is { } written:
+            case ByteString bytes when AdditionalMetadata.WithMembers(bytes.Span, members) is { } written:
                 // The array is new and nothing else holds it: wrapped, not copied again.
                 field.Accessor.SetValue(message, UnsafeByteOperations.UnsafeWrap(written));
                 return Outcome.Written;

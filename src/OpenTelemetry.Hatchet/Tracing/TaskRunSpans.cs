@@ -57,6 +57,7 @@ internal static class TaskRunSpans
         Activity.Current = previous;
         if (span is not null)
         {
+            TaskRunSource.Mark(span, ProtoFields.String(action, 2), taskRunId);
             Open[taskRunId] = span;
         }
 
@@ -80,13 +81,25 @@ internal static class TaskRunSpans
 
     public static void Started(Activity? span) => span?.AddEvent(new ActivityEvent(StartedEvent));
 
-    /// <summary>A failed run's span gets an error status, described by what the worker sent as the failure.</summary>
+    /// <summary>
+    /// A failed run's span gets the <c>exception</c> event and the error status Python gives it, read from what the
+    /// worker sent as the failure (<see cref="TaskRunFailure"/>).
+    /// </summary>
     public static void Failing(string taskRunId, IMessage failedEvent, bool batchItem)
     {
-        if (Open.TryGetValue(taskRunId, out var span))
+        if (!Open.TryGetValue(taskRunId, out var span))
         {
-            var failure = DispatcherMessages.EventPayload(failedEvent, batchItem);
-            span.SetStatus(ActivityStatusCode.Error, string.IsNullOrEmpty(failure) ? TaskRunOutcome.Failed : failure);
+            return;
+        }
+
+        if (TaskRunFailure.Read(DispatcherMessages.EventPayload(failedEvent, batchItem)) is { } failure)
+        {
+            span.AddEvent(failure.Event());
+            span.SetStatus(ActivityStatusCode.Error, failure.Description);
+        }
+        else
+        {
+            span.SetStatus(ActivityStatusCode.Error, TaskRunOutcome.Failed);
         }
     }
 

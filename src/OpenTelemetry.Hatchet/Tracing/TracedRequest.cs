@@ -39,7 +39,7 @@ internal sealed class TracedRequest
 
     /// <summary><c>/EventsService/Push</c> (<c>_wrap_push_event</c>, lines 543-615); <c>additional_metadata</c> is field 4.</summary>
     public static readonly TracedRequest Push = new(
-        SpanNames.PushEvent, ClientSpanAttributes.PushEvent, metadataField: 4);
+        SpanNames.PushEvent, ClientSpanAttributes.PushEvent, metadataField: 4, carriesSource: true);
 
     /// <summary><c>/EventsService/BulkPush</c> (<c>_wrap_bulk_push_event</c>, lines 617-663), each event in field 1.</summary>
     public static readonly TracedRequest BulkPush = new(
@@ -53,8 +53,10 @@ internal sealed class TracedRequest
         int metadataField,
         int itemsField = 0,
         TracedRequest? item = null,
-        bool itemSpans = false)
+        bool itemSpans = false,
+        bool carriesSource = false)
     {
+        this.CarriesSource = carriesSource;
         this.SpanName = spanName;
         this.attributes = attributes;
         this.MetadataField = metadataField;
@@ -76,6 +78,12 @@ internal sealed class TracedRequest
 
     /// <summary>Gets a value indicating whether each item may get a span of its own (<c>individual_run_spans_for_bulk_run</c>).</summary>
     public bool HasItemSpans { get; }
+
+    /// <summary>
+    /// Gets a value indicating whether the metadata also names the run the call is made from, when one is current
+    /// (<see cref="TaskRunSource"/>): an event's, as Python's push wrappers do (instrumentor.py lines 610-612, 651-655).
+    /// </summary>
+    public bool CarriesSource { get; }
 
     /// <summary>The traced call a method is, or <see langword="null"/> for a call that is not traced.</summary>
     public static TracedRequest? Of(IMethod method) => method.FullName switch

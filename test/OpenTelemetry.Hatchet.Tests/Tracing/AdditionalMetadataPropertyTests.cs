@@ -102,6 +102,35 @@ public sealed class AdditionalMetadataPropertyTests
         }, iter: 20_000);
     }
 
+    [Fact]
+    public void Any_object_gains_each_member_once_with_its_value_and_keeps_its_others_in_order()
+    {
+        // The members an event pushed from inside a run gets (_inject_source_info, clients/events.py lines 50-65), with
+        // values as a run's ids may come from the engine: any text.
+        string[] names = ["traceparent", "hatchet__source_workflow_run_id", "hatchet__source_step_run_id"];
+        var sourceName = Gen.Frequency((3, Name), (2, Gen.OneOf("hatchet__source_workflow_run_id", "hatchet__source_step_run_id", "hatchet__source_step_run_i\\u0064")));
+        var objects = Gen.Select(Gen.Select(sourceName, Space, ValueOf(1), (name, space, value) => $"{space}\"{name}\":{space}{value}").Array[0, 6], Space, (members, space) => $"{space}{{{string.Join(",", members)}}}{space}");
+        Gen.Select(objects, TraceParent, Gen.String[0, 12], Gen.String[0, 12]).Sample((metadata, traceParent, workflowRun, stepRun) =>
+        {
+            KeyValuePair<string, string>[] members = [new(names[0], traceParent), new(names[1], workflowRun), new(names[2], stepRun)];
+
+            var written = AdditionalMetadata.WithMembers(Encoding.UTF8.GetBytes(metadata), members);
+
+            written.Should().NotBeNull("{0} is a JSON object", metadata);
+            using var result = JsonDocument.Parse(written);
+            using var original = JsonDocument.Parse(metadata);
+            foreach (var (name, value) in members)
+            {
+                // As UTF-8 carries it: a lone surrogate is U+FFFD.
+                result.RootElement.EnumerateObject().Where(member => member.Name == name).Should().ContainSingle()
+                    .Which.Value.GetString().Should().Be(Encoding.UTF8.GetString(Encoding.UTF8.GetBytes(value)));
+            }
+
+            string[] Kept(JsonDocument document) => [.. document.RootElement.EnumerateObject().Where(member => !names.Contains(member.Name)).Select(member => $"{member.Name}={member.Value.GetRawText()}")];
+            Kept(result).Should().Equal(Kept(original));
+        }, iter: 20_000);
+    }
+
     private static Gen<string> ValueOf(int depth) => depth == 0
         ? Scalar
         : Gen.Frequency((4, Scalar), (1, ObjectOf(depth - 1)), (1, ArrayOf(depth - 1)));

@@ -45,6 +45,22 @@ public sealed class BulkPushSpanTests
     }
 
     [Fact]
+    public async Task Bulk_push_makes_no_span_for_each_event_even_when_bulk_triggers_make_one_for_each_run()
+    {
+        // individual_run_spans_for_bulk_run is read by _wrap_run_workflows alone (lines 1072-1106); _wrap_bulk_push_event
+        // makes one span whatever it says.
+        await using var client = await TracedClient.StartAsync(options => options.IndividualRunSpansForBulkRun = true);
+
+        await client.Events.BulkPushAsync(Bulk("order.created", "order.paid"), cancellationToken: TestContext.Current.CancellationToken);
+
+        var span = await client.SpanAsync();
+        span.OperationName.Should().Be("hatchet.bulk_push_event");
+        client.Engine.Single<BulkPushEventRequest>().Events.Select(pushed => pushed.AdditionalMetadata).Should().Equal(
+            $$"""{"traceparent":"{{TraceParentOf(span)}}"}""",
+            $$"""{"traceparent":"{{TraceParentOf(span)}}"}""");
+    }
+
+    [Fact]
     public async Task An_empty_bulk_push_is_a_span_of_no_events()
     {
         await using var client = await TracedClient.StartAsync();

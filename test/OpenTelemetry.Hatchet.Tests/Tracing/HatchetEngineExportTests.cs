@@ -14,8 +14,10 @@ namespace OpenTelemetry.Hatchet.Tests.Tracing;
 /// </summary>
 public sealed class HatchetEngineExportTests
 {
-    [Fact]
-    public async Task Run_span_and_the_tasks_own_span_reach_the_engine_with_the_bearer_token_and_the_run_attributes()
+    [Theory]
+    [InlineData(false, "hatchet.start_step_run")]
+    [InlineData(true, "hatchet.start_step_run.orders:charge")]
+    public async Task Run_span_and_the_tasks_own_span_reach_the_engine_with_the_bearer_token_and_the_run_attributes(bool includeTaskName, string runSpanName)
     {
         await using var engine = await TraceReceiver.StartAsync();
         await using var dispatcher = await TestDispatcher.StartAsync();
@@ -26,6 +28,7 @@ public sealed class HatchetEngineExportTests
             {
                 options.HatchetEngineAddress = engine.Endpoint;
                 options.HatchetEngineToken = "t0k3n";
+                options.IncludeTaskNameInStartStepRunSpanName = includeTaskName;
             })));
         var run = TracedWorker.NewRun();
         await using (var worker = TestWorker.Intercepted(dispatcher.Address, host.Host.Services.GetRequiredService<HatchetDispatcherInterceptor>()))
@@ -44,7 +47,7 @@ public sealed class HatchetEngineExportTests
 
         // Stopping the host flushes the batch the spans wait in.
         await host.DisposeAsync();
-        var (span, _, authorization) = await engine.SpanAsync("hatchet.start_step_run", run.TaskRunExternalId);
+        var (span, _, authorization) = await engine.SpanAsync(runSpanName, run.TaskRunExternalId);
         var (own, ownScope, _) = await engine.SpanAsync("charge card", run.TaskRunExternalId);
 
         authorization.Should().Be("Bearer t0k3n");

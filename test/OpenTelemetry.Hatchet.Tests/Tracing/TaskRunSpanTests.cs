@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+using OpenTelemetry.Hatchet.Tests.DispatcherInterception;
 using OpenTelemetry.Hatchet.Tests.Infrastructure;
 using OpenTelemetry.Trace;
 
@@ -191,6 +193,68 @@ public sealed class TaskRunSpanTests
         inside!.TraceId.Should().Be(span.TraceId);
         inside.ParentSpanId.Should().Be(span.SpanId);
         after.Should().BeNull("leaving the joined scope puts back what the flow had");
+    }
+
+    [Fact]
+    public async Task After_the_worker_registers_again_its_runs_carry_the_new_worker_id()
+    {
+        var spans = new ExportedSpans();
+        await using var dispatcher = await TestDispatcher.StartAsync();
+        await using var host = await WorkerHost.StartAsync(services: services => services.AddOpenTelemetry().WithTracing(tracing => tracing.AddHatchetInstrumentation().AddInMemoryExporter(spans)));
+        var interceptor = host.Host.Services.GetRequiredService<HatchetDispatcherInterceptor>();
+        var first = TestWorker.Intercepted(dispatcher.Address, interceptor);
+        await first.StartAsync();
+        await Eventually.Until(() => dispatcher.OpenStreams > 0, "the worker to listen");
+        var before = TracedWorker.NewRun();
+        dispatcher.Assign(before);
+        await Eventually.Until(() => host.Health.TaskRuns.Count > 0, "the first run to be assigned");
+        await first.SendAsync(before.TaskRunExternalId, StepActionEventType.StepEventTypeCompleted);
+        await first.DisposeAsync();
+        await Eventually.Until(() => dispatcher.OpenStreams == 0, "the first session to end");
+
+        // The same process registers again, as a worker does after a restart of its client, and is given a new id.
+        await using var second = TestWorker.Intercepted(dispatcher.Address, interceptor);
+        await second.StartAsync();
+        await Eventually.Until(() => dispatcher.OpenStreams > 0, "the worker to listen again");
+        var after = TracedWorker.NewRun();
+        dispatcher.Assign(after);
+        await Eventually.Until(() => host.Health.TaskRuns.Count > 0, "the second run to be assigned");
+        await second.SendAsync(after.TaskRunExternalId, StepActionEventType.StepEventTypeCompleted);
+
+        second.WorkerId.Should().NotBe(first.WorkerId);
+        (await spans.SingleAsync(before.TaskRunExternalId)).GetTagItem("hatchet.worker_id").Should().Be(first.WorkerId);
+        (await spans.SingleAsync(after.TaskRunExternalId)).GetTagItem("hatchet.worker_id").Should().Be(second.WorkerId);
+    }
+
+    [Fact]
+    public async Task Run_assigned_again_before_its_first_assignment_ended_is_the_one_joined_and_the_one_its_failure_describes()
+    {
+        await using var worker = await TracedWorker.StartAsync();
+        var run = TracedWorker.NewRun();
+        worker.Dispatcher.Assign(run);
+        await Eventually.Until(() => worker.Host.Health.TaskRuns.Count > 0, "the run to be assigned");
+
+        // The engine hands the same run out again (a retry after it lost track of the first): the first ends, inferred.
+        var again = run.Clone();
+        again.RetryCount = 3;
+        worker.Dispatcher.Assign(again);
+        await Eventually.Until(() => worker.Spans.Of(run.TaskRunExternalId).Count == 1, "the first assignment's span to end");
+
+        Activity? joined;
+        using (HatchetDispatcherInterceptor.JoinTaskRunTrace(run.TaskRunExternalId))
+        {
+            joined = Activity.Current;
+        }
+
+        await worker.SendAsync(run, StepActionEventType.StepEventTypeFailed, "card declined");
+        await Eventually.Until(() => worker.Spans.Of(run.TaskRunExternalId).Count == 2, "the second assignment's span to end");
+        var spans = worker.Spans.Of(run.TaskRunExternalId);
+        var (firstSpan, secondSpan) = (spans.Single(span => Equals(span.GetTagItem("hatchet.retry_count"), 2)), spans.Single(span => Equals(span.GetTagItem("hatchet.retry_count"), 3)));
+
+        joined.Should().BeSameAs(secondSpan);
+        secondSpan.StatusDescription.Should().Be("card declined");
+        firstSpan.StatusDescription.Should().NotBe("card declined");
+        firstSpan.Events.Should().NotContain(e => e.Name == "exception");
     }
 
     [Fact]

@@ -25,6 +25,48 @@ public sealed class TracingVariablesTests
     }
 
     [Fact]
+    public async Task Excluded_attribute_the_python_sdk_does_not_know_stops_startup_naming_it()
+    {
+        const string Value = """["payload","paylod","hatchet.tenant_id"]""";
+        var start = () => WorkerHost.StartAsync(
+            settings: new Dictionary<string, string?> { ["HATCHET_CLIENT_OPENTELEMETRY_EXCLUDED_ATTRIBUTES"] = Value },
+            services: services => services.AddOpenTelemetry().WithTracing(tracing => tracing.AddHatchetInstrumentation()));
+
+        // pydantic refuses a value that is not an OTelAttribute (config.py line 84 at upstream 89d130f).
+        var refused = await start.Should().ThrowAsync<OptionsValidationException>();
+        refused.Which.Message.Should().Contain($"HATCHET_CLIENT_OPENTELEMETRY_EXCLUDED_ATTRIBUTES='{Value}' names 'paylod', 'hatchet.tenant_id', which are not attributes");
+    }
+
+    [Fact]
+    public async Task Excluded_attribute_set_in_code_that_the_python_sdk_does_not_know_stops_startup_naming_it()
+    {
+        var start = () => WorkerHost.StartAsync(
+            services: services => services.AddOpenTelemetry().WithTracing(tracing => tracing.AddHatchetInstrumentation(options => options.ExcludedAttributes.Add("instrumentor"))));
+
+        var refused = await start.Should().ThrowAsync<OptionsValidationException>();
+        refused.Which.Message.Should().Contain("ExcludedAttributes names 'instrumentor', which is not an attribute the Python SDK knows");
+    }
+
+    [Fact]
+    public async Task Every_attribute_name_the_python_sdk_knows_is_accepted()
+    {
+        // The values of OTelAttribute, sdks/python/hatchet_sdk/utils/opentelemetry.py at upstream 89d130f.
+        string[] names =
+        [
+            "namespace", "additional_metadata", "workflow_name", "priority", "payload", "action_name", "step_name", "child_workflow_index",
+            "child_workflow_key", "parent_workflow_run_id", "retry_count", "step_id", "step_run_id", "tenant_id", "worker_id", "workflow_id",
+            "workflow_run_id", "workflow_version_id", "triggering_event_external_id", "triggering_event_key", "event_key", "scope", "parent_id",
+            "parent_step_run_id", "child_index", "child_key", "desired_worker_id", "sticky", "key", "run_at_timestamps", "signal_key",
+            "num_conditions", "memo_fn_name",
+        ];
+        await using var host = await WorkerHost.StartAsync(
+            settings: new Dictionary<string, string?> { ["HATCHET_CLIENT_OPENTELEMETRY_EXCLUDED_ATTRIBUTES"] = $"[{string.Join(",", names.Select(name => $"\"{name}\""))}]" },
+            services: services => services.AddOpenTelemetry().WithTracing(tracing => tracing.AddHatchetInstrumentation()));
+
+        host.Host.Services.GetRequiredService<IOptions<HatchetInstrumentationOptions>>().Value.ExcludedAttributes.Should().BeEquivalentTo(names);
+    }
+
+    [Fact]
     public async Task Variables_set_the_options_and_code_wins_over_them()
     {
         await using var host = await WorkerHost.StartAsync(
