@@ -51,6 +51,7 @@ public sealed class FallbackConnectionTests
         answer.Body.Should().Contain("hatchet_worker_status").And.NotContain("held_gauge", "the exporter did not answer this scrape");
         next.Body.Should().Contain("status", "the request sent before the answer is answered on the same connection");
         third.Body.Should().Contain("status", "the connection stays open for more");
+        held.Worker.Logs.Lines.Should().Contain(line => line.Message.EndsWith(FallbackLogged(fallback), StringComparison.Ordinal), "the log says why the scrape got the fallback");
     }
 
     [Theory]
@@ -72,7 +73,12 @@ public sealed class FallbackConnectionTests
         answer.Header("Connection").Should().Be("close");
         answer.Body.Should().Contain("hatchet_worker_status").And.NotContain("held_gauge");
         (await connection.WaitForCloseAsync(TimeSpan.FromSeconds(5))).Should().BeTrue("the client asked to close");
+        held.Worker.Logs.Lines.Should().Contain(line => line.Message.EndsWith(FallbackLogged(fallback), StringComparison.Ordinal));
     }
+
+    private static string FallbackLogged(Fallback fallback)
+        => "with the hatchet_worker_* families only: "
+            + (fallback == Fallback.DeadlinePassed ? "the exporter did not answer within the scrape's deadline" : "the thread pool is starved");
 
     /// <summary>
     /// A worker whose thread-pool lag is only what the test reports, with an application gauge the test can hold in the
