@@ -237,8 +237,9 @@ internal sealed class HealthcheckSocketServer : IDisposable
             this.ready.AddRange(this.listeners);
             foreach (var connection in this.connections.Values)
             {
-                // A relayed scrape's socket is watched too: its client's next request, once the relay has answered, or
-                // its hanging up, wakes the loop, which needs no other wake-up.
+                // A relayed scrape's socket is watched too: its client's next request once the relay has answered, its
+                // closing a connection the relay ended after the answer (Connection: close), or its hanging up wakes
+                // the loop, which needs no other wake-up.
                 if (connection.State is ConnectionState.Reading or ConnectionState.Draining
                     || (connection.State == ConnectionState.Relaying && !connection.Relayed!.ClientSpoke))
                 {

@@ -233,6 +233,13 @@ internal sealed class ScrapeRelay : IDisposable
         }
 
         scrape.Connection.KeepAlive = keepAlive;
+        if (!keepAlive)
+        {
+            // A client that asked to close reads until the connection ends, and nothing else wakes the event loop
+            // then: ending it here, once the whole answer is sent, tells the client at once. The loop still
+            // closes the socket when it is handed the scrape.
+            socket.Shutdown(SocketShutdown.Send);
+        }
     }
 
     private static async Task SendAllAsync(Socket socket, ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)

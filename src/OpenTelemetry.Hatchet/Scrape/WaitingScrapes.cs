@@ -78,9 +78,10 @@ internal sealed class WaitingScrapes : IDisposable
             return Watched.Gone;
         }
 
-        // A client sends its next request once it has the whole answer, so the relay is handing the scrape back
-        // at this moment: waiting the few microseconds for it saves a turn of the loop.
-        if (!gone && SpinWait.SpinUntil(() => scrape.IsAnswered, AnsweredSpin))
+        // A client sends its next request, or closes a connection the relay ended, once it has the whole answer, so
+        // the relay is handing the scrape back at this moment: waiting the few microseconds for it saves a turn of
+        // the loop.
+        if (SpinWait.SpinUntil(() => scrape.IsAnswered, AnsweredSpin))
         {
             this.waiting.Remove(scrape);
             return Watched.Answered;

@@ -1,3 +1,5 @@
+using OpenTelemetry.Hatchet.Tests.Infrastructure;
+
 namespace OpenTelemetry.Hatchet.Tests.Scrapes;
 
 /// <summary>
@@ -71,5 +73,28 @@ public sealed class KeptAnswerTests
         refused.Should().NotContain("answer 1", "a refused exchange is answered with the fallback");
         relay.Exporter.Asked.Should().Be(2);
         second.Should().Contain("answer 2");
+    }
+
+    [Fact]
+    public async Task Window_of_a_slow_collection_runs_from_when_the_exporter_was_asked()
+    {
+        await using var relay = new RelayUnderTest(Window);
+        relay.Exporter.Hold();
+        var slow = relay.Scrape();
+        relay.Relay.Relay(slow);
+        await Eventually.Until(() => relay.Exporter.Asked == 1, "the exporter to be asked");
+
+        // The collection takes all but the last millisecond of the window; once that has passed, its answer is as old
+        // as the exporter's cache keeps one, even though it arrived a moment ago.
+        relay.Time.Advance(Window - TimeSpan.FromMilliseconds(1));
+        relay.Exporter.Release();
+        await relay.HandedBackAsync(slow);
+        var first = await relay.ReadAnswerAsync();
+        relay.Time.Advance(TimeSpan.FromMilliseconds(1));
+        var second = await relay.ScrapeAsync();
+
+        first.Should().Contain("answer 1");
+        second.Should().Contain("answer 2", "an answer is never older than the exporter's cache window");
+        relay.Exporter.Asked.Should().Be(2);
     }
 }

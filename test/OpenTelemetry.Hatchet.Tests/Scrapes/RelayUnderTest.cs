@@ -64,12 +64,12 @@ internal sealed class RelayUnderTest : IAsyncDisposable
     public string LastHead { get; private set; } = string.Empty;
 
     /// <summary>A scrape as the event loop makes it from the scraper's request, not yet relayed.</summary>
-    public RelayedScrape Scrape(string accept = HatchetExposition.TextAccept, string? scrapeTimeout = null, string method = "GET")
+    public RelayedScrape Scrape(string accept = HatchetExposition.TextAccept, string? scrapeTimeout = null, string method = "GET", bool keepAlive = true)
     {
         var request = Encoding.ASCII.GetBytes($"{method} /metrics HTTP/1.1\r\nHost: worker\r\nAccept: {accept}\r\n"
             + (scrapeTimeout is null ? string.Empty : $"X-Prometheus-Scrape-Timeout-Seconds: {scrapeTimeout}\r\n") + "\r\n");
         HttpRequestHead.TryParse(request, out var head).Should().Be(HttpParse.Complete);
-        return new RelayedScrape(this.connection, head, request, keepAlive: true, now: 0);
+        return new RelayedScrape(this.connection, head, request, keepAlive, now: 0);
     }
 
     /// <summary>Relays one scrape, waits until the relay hands it back, and returns the body the scraper receives.</summary>
@@ -135,6 +135,23 @@ internal sealed class RelayUnderTest : IAsyncDisposable
         }
 
         return Encoding.ASCII.GetString(head.ToArray());
+    }
+
+    /// <summary>
+    /// Whether the connection ends (the scraper reads its end) within <paramref name="within"/>, once an answer has been
+    /// read: nothing but the relay writes to or shuts this connection, as no event loop serves it.
+    /// </summary>
+    public async Task<bool> ScraperReadsTheEndAsync(TimeSpan within)
+    {
+        using var timeout = new CancellationTokenSource(within);
+        try
+        {
+            return await this.scraper.ReceiveAsync(new byte[1], SocketFlags.None, timeout.Token) == 0;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
     }
 
     /// <summary>Whether the scraper receives anything within <paramref name="within"/>.</summary>

@@ -193,4 +193,45 @@ public sealed class ScrapeRelayTests
         scrape.Connection.KeepAlive.Should().BeFalse("a connection the answer could not be written to is closed");
         relay.Logs.Lines.Should().Contain(line => line.Message == "Hatchet worker healthcheck could not answer a request" && line.Exception is SocketException);
     }
+
+    [Theory]
+    [InlineData("GET")]
+    [InlineData("HEAD")]
+    public async Task Scrape_whose_client_asked_to_close_ends_the_connection_once_the_whole_answer_is_sent(string method)
+    {
+        await using var relay = new RelayUnderTest(TimeSpan.Zero);
+        var scrape = relay.Scrape(method: method, keepAlive: false);
+
+        relay.Relay.Relay(scrape);
+        var answer = method == "HEAD" ? await relay.ReadHeadAsync() : await relay.ReadAnswerAsync();
+
+        // Nothing else serves this connection: a relay that left the end to the event loop's next turn never ends it.
+        (await relay.ScraperReadsTheEndAsync(TimeSpan.FromSeconds(5))).Should().BeTrue("a client that asked to close reads until the connection ends");
+        (method == "HEAD" ? answer : relay.LastHead).Should().StartWith("HTTP/1.1 200 OK").And.Contain("Connection: close");
+        await relay.HandedBackAsync(scrape);
+        scrape.Connection.KeepAlive.Should().BeFalse();
+    }
+
+    [Fact]
+    public async Task Answer_on_a_kept_alive_connection_leaves_it_open()
+    {
+        await using var relay = new RelayUnderTest(TimeSpan.Zero);
+
+        await relay.ScrapeAsync();
+
+        (await relay.ScraperReadsTheEndAsync(TimeSpan.FromMilliseconds(300))).Should().BeFalse("the client's next request comes on this connection");
+    }
+
+    [Fact]
+    public async Task Answer_that_is_not_a_200_ends_the_connection_once_sent_as_it_says()
+    {
+        await using var relay = new RelayUnderTest(TimeSpan.Zero);
+        using var notServed = new OpenTelemetry.Hatchet.Scrape.ScrapeRelay(() => null, new HatchetWorkerHealth(), null, TimeSpan.Zero, relay.Time, relay.Logs.CreateLogger("relay"));
+
+        notServed.Relay(relay.Scrape());
+        await relay.ReadAnswerAsync();
+
+        relay.LastHead.Should().StartWith("HTTP/1.1 503").And.Contain("Connection: close");
+        (await relay.ScraperReadsTheEndAsync(TimeSpan.FromSeconds(5))).Should().BeTrue();
+    }
 }

@@ -105,4 +105,27 @@ public sealed class TargetInfoTests
             },
             iter: 3_000);
     }
+
+    [Theory]
+    [InlineData(HatchetExposition.TextAccept)]
+    [InlineData(HatchetExposition.PrometheusAccept)]
+    public async Task Target_info_the_application_turned_off_is_not_added_by_the_fallback_either(string accept)
+    {
+        await using var worker = await HatchetExposition.StartStillWorkerAsync(services =>
+        {
+            services.AddOpenTelemetry().ConfigureResource(resource => resource.AddService("checkout"));
+            services.Configure<OpenTelemetry.Exporter.PrometheusHttpListenerOptions>("OpenTelemetry.Hatchet", exporter => exporter.TargetInfoEnabled = false);
+        });
+
+        var exporters = await HatchetExposition.ScrapeAsync(worker.Port, accept);
+        worker.Health.ReportThreadPoolLag(TimeSpan.FromSeconds(7.25));
+        var fallback = await HatchetExposition.ScrapeAsync(worker.Port, accept);
+
+        // Else the series would appear in the scrapes the fallback answers and vanish from the others.
+        exporters.Body.Should().Contain("dotnet_", "the exporter answered the first scrape");
+        fallback.Body.Should().NotContain("dotnet_", "the fallback answered the second");
+        HatchetExposition.TargetInfo(exporters.Body).Should().BeEmpty();
+        HatchetExposition.TargetInfo(fallback.Body).Should().BeEmpty();
+        fallback.Body.Should().NotContain("checkout");
+    }
 }

@@ -156,4 +156,22 @@ public sealed class WaitingScrapesTests
         waiting.Watch(scrape).Should().Be(Watched.Answered);
         waiting.TryTakeAnswered(out _).Should().BeFalse("the scrape Watch saw answered is no longer waiting");
     }
+
+    [Fact]
+    public async Task Client_that_closed_once_the_relay_ended_its_connection_is_handed_back_answered()
+    {
+        await using var relay = new RelayUnderTest(TimeSpan.Zero);
+        using var waiting = new WaitingScrapes(relay.Relay);
+        var scrape = relay.Scrape(keepAlive: false);
+        waiting.Relay(scrape);
+        await relay.HandedBackAsync(scrape);
+
+        relay.ScraperHangsUp();
+        await Eventually.Until(() => scrape.Connection.Socket.Poll(0, System.Net.Sockets.SelectMode.SelectRead), "the client's end to arrive");
+
+        // Left waiting, it would be out of view and found only at a later turn of the loop.
+        waiting.Watch(scrape).Should().Be(Watched.Answered);
+        scrape.ClientSpoke.Should().BeFalse();
+        waiting.TryTakeAnswered(out _).Should().BeFalse("the scrape Watch saw answered is no longer waiting");
+    }
 }
