@@ -31,7 +31,8 @@ public sealed class EngineBehaviourTests
     [Fact]
     public async Task Dispatcher_that_sends_headers_early_does_not_make_the_worker_healthy_before_a_heartbeat_succeeds()
     {
-        await using var worker = await InterceptedWorker.StartAsync();
+        // A connect timeout a loaded machine cannot reach between the Register and the heartbeat: STARTING is what is read.
+        await using var worker = await InterceptedWorker.StartAsync(options => options.ListenerConnectTimeout = TimeSpan.FromSeconds(30));
         worker.Dispatcher.SendHeadersEarly = true;
         var cancel = TestContext.Current.CancellationToken;
         var registered = await worker.Worker.Client.RegisterAsync(TestWorker.Registration(), cancellationToken: cancel);
