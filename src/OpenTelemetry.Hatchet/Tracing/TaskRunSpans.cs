@@ -58,6 +58,7 @@ internal static class TaskRunSpans
         if (span is not null)
         {
             Open[taskRunId] = span;
+            Logs.TaskRunOfSpan.Attach(span, taskRunId, ProtoFields.Int32(action, 13) ?? 0);
         }
 
         return span;
