@@ -53,12 +53,23 @@ public static class HatchetTaskLogsLoggerProviderBuilderExtensions
                 ? HatchetWorkerMeter.CreateMeter(factory)
                 : new Meter(HatchetWorkerMeter.MeterName, HatchetWorkerMeter.Version);
 
-            // The logger factory is being built when this runs: it is looked up when the forwarder first has something to say.
+            // The logger factory is being built when this runs: it is looked up when the forwarder first has something
+            // to say, which may be as the host is disposed, when there is no one left to say it to.
             ILogger? logger = null;
-            ILogger? Logger() => logger ??= services.GetService<ILoggerFactory>()?.CreateLogger(Hatchet.Log.TaskLogsCategory);
+            ILogger? Logger()
+            {
+                try
+                {
+                    return logger ??= services.GetService<ILoggerFactory>()?.CreateLogger(Hatchet.Log.TaskLogsCategory);
+                }
+                catch (ObjectDisposedException)
+                {
+                    return null;
+                }
+            }
 
             var call = new PutLogCall(engine.HatchetEngineAddress!, engine.HatchetEngineToken, options.CallTimeout);
-            var sender = new TaskLogSender(call, new TaskLogDrops(meter, Logger), options, Logger);
+            var sender = new TaskLogSender(call, new TaskLogDrops(meter, Logger), options);
             return new HatchetTaskLogProcessor(sender);
         });
     }

@@ -21,7 +21,19 @@ internal sealed class HatchetTaskLogProcessor(TaskLogSender sender) : BaseProces
             return;
         }
 
-        sender.Enqueue(new PendingTaskLog(run.TaskRunId, run.RetryCount, data.Timestamp, TaskLogLevel.Of(data.LogLevel), TaskLogMessage.Of(data)));
+        string message;
+        try
+        {
+            message = TaskLogMessage.Of(data);
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            // A value's own formatting threw: the task's call to its logger must not.
+            sender.Drops.Drop(TaskLogDrops.Unreadable, exception.GetType().Name);
+            return;
+        }
+
+        sender.Enqueue(new PendingTaskLog(run.TaskRunId, run.RetryCount, data.Timestamp, TaskLogLevel.Of(data.LogLevel), message));
     }
 
     protected override bool OnShutdown(int timeoutMilliseconds)

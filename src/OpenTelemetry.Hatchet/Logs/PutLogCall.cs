@@ -41,6 +41,15 @@ internal sealed class PutLogCall : IDisposable
         {
             return exception.StatusCode;
         }
+        catch (OperationCanceledException)
+        {
+            return StatusCode.Cancelled;
+        }
+        catch (ObjectDisposedException)
+        {
+            // The channel is disposed with the provider while a call may still be under way.
+            return StatusCode.Cancelled;
+        }
     }
 
     public void Dispose() => this.channel.Dispose();

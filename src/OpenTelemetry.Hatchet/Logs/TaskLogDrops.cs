@@ -21,6 +21,9 @@ internal sealed class TaskLogDrops
     /// <summary>The engine answered <c>UNIMPLEMENTED</c> a short while ago, so nothing is sent for now.</summary>
     public const string Paused = "paused";
 
+    /// <summary>The record's message could not be read (a value whose formatting threw).</summary>
+    public const string Unreadable = "unreadable";
+
     /// <summary>The host stopped before the record could be sent.</summary>
     public const string Shutdown = "shutdown";
 
@@ -44,9 +47,25 @@ internal sealed class TaskLogDrops
 
         this.dropped.Add(count, new KeyValuePair<string, object?>("reason", reason));
         Interlocked.Add(ref this.inOutage, count);
-        if (Interlocked.Exchange(ref this.outage, 1) == 0 && this.logger() is { } log)
+        if (Interlocked.Exchange(ref this.outage, 1) == 0)
         {
-            Log.TaskLogsDropped(log, reason, detail);
+            this.Say(log => Log.TaskLogsDropped(log, reason, detail));
+        }
+    }
+
+    /// <summary>Writes a line to the application's log; a logger that throws must not fail the task that dropped a record, or the sender.</summary>
+    public void Say(Action<ILogger> write)
+    {
+        try
+        {
+            if (this.logger() is { } log)
+            {
+                write(log);
+            }
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            // Nothing to do: the line was only ever a courtesy.
         }
     }
 
@@ -56,10 +75,7 @@ internal sealed class TaskLogDrops
         if (Volatile.Read(ref this.outage) == 1 && Interlocked.Exchange(ref this.outage, 0) == 1)
         {
             var lost = Interlocked.Exchange(ref this.inOutage, 0);
-            if (this.logger() is { } log)
-            {
-                Log.TaskLogsDelivered(log, lost);
-            }
+            this.Say(log => Log.TaskLogsDelivered(log, lost));
         }
     }
 }

@@ -1,6 +1,5 @@
 using System.Threading.Channels;
 using Grpc.Core;
-using Microsoft.Extensions.Logging;
 
 namespace OpenTelemetry.Hatchet.Logs;
 
@@ -23,18 +22,16 @@ internal sealed class TaskLogSender : IDisposable
     private readonly Channel<PendingTaskLog> queue;
     private readonly PutLogCall call;
     private readonly TaskLogDrops drops;
-    private readonly Func<ILogger?> logger;
     private readonly HatchetTaskLogOptions options;
     private readonly CancellationTokenSource stopping = new();
     private readonly Task loop;
     private int truncationLogged;
 
-    public TaskLogSender(PutLogCall call, TaskLogDrops drops, HatchetTaskLogOptions options, Func<ILogger?> logger)
+    public TaskLogSender(PutLogCall call, TaskLogDrops drops, HatchetTaskLogOptions options)
     {
         this.call = call;
         this.drops = drops;
         this.options = options;
-        this.logger = logger;
         this.queue = Channel.CreateBounded<PendingTaskLog>(new BoundedChannelOptions(options.QueueSize)
         {
             FullMode = BoundedChannelFullMode.Wait,
@@ -47,6 +44,8 @@ internal sealed class TaskLogSender : IDisposable
             this.loop = Task.Run(this.RunAsync);
         }
     }
+
+    public TaskLogDrops Drops => this.drops;
 
     /// <summary>Queues a record without waiting; a record that finds the queue full is dropped and counted.</summary>
     public void Enqueue(in PendingTaskLog log)
@@ -62,11 +61,11 @@ internal sealed class TaskLogSender : IDisposable
     {
         this.queue.Writer.TryComplete();
         var wait = timeout < this.options.ShutdownTimeout ? timeout : this.options.ShutdownTimeout;
-        var drained = this.loop.Wait(wait);
+        var drained = Task.WaitAny([this.loop], wait) == 0;
         if (!drained)
         {
             this.stopping.Cancel();
-            this.loop.Wait(TimeSpan.FromSeconds(1));
+            Task.WaitAny([this.loop], TimeSpan.FromSeconds(1));
         }
 
         var left = 0;
@@ -136,9 +135,9 @@ internal sealed class TaskLogSender : IDisposable
     private string Truncated(string message)
     {
         var cut = TaskLogMessage.Truncated(message, out var truncated);
-        if (truncated && Interlocked.Exchange(ref this.truncationLogged, 1) == 0 && this.logger() is { } log)
+        if (truncated && Interlocked.Exchange(ref this.truncationLogged, 1) == 0)
         {
-            Log.TaskLogTruncated(log, message.Length);
+            this.drops.Say(log => Log.TaskLogTruncated(log, message.Length));
         }
 
         return cut;
