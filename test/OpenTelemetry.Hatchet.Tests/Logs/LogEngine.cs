@@ -31,6 +31,9 @@ internal sealed class LogEngine : IAsyncDisposable
     /// <summary>Gets every <c>PutLog</c> request received, in order of arrival, answered or not.</summary>
     public ConcurrentQueue<(PutLogRequest Request, string? Authorization)> Received { get; } = new();
 
+    /// <summary>Gets or sets how long each call waits before it is answered, as a slow engine's would.</summary>
+    public TimeSpan AnswerDelay { get; set; }
+
     /// <summary>Gets the requests answered OK, in order.</summary>
     public ConcurrentQueue<PutLogRequest> Accepted { get; } = new();
 
@@ -104,6 +107,11 @@ internal sealed class LogEngine : IAsyncDisposable
         }
 
         await release.WaitAsync(context.CancellationToken);
+        if (this.AnswerDelay > TimeSpan.Zero)
+        {
+            await Task.Delay(this.AnswerDelay, context.CancellationToken);
+        }
+
         lock (this.gate)
         {
             if (this.refusal is { } refused)

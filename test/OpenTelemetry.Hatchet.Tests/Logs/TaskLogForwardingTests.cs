@@ -81,6 +81,24 @@ public sealed class TaskLogForwardingTests
     }
 
     [Fact]
+    public async Task Value_whose_formatting_throws_is_dropped_and_counted_and_the_tasks_log_call_returns()
+    {
+        await using var worker = await LoggedWorker.StartAsync();
+        var run = await worker.AssignRunAsync();
+
+        using (HatchetDispatcherInterceptor.JoinTaskRunTrace(run.TaskRunExternalId))
+        {
+            var write = () => worker.Logger.LogInformation("card {Card}", new Unprintable());
+            write.Should().NotThrow();
+            worker.Logger.LogInformation("after it");
+        }
+
+        await Eventually.Until(() => worker.AcceptedFor(run).Any(), "the next line to reach the engine");
+        worker.AcceptedFor(run).Select(request => request.Message).Should().Equal("after it");
+        worker.DroppedFor(Hatchet.Logs.TaskLogDrops.Unreadable).Should().Be(1);
+    }
+
+    [Fact]
     public async Task Log_lines_outside_a_run_are_not_sent()
     {
         await using var worker = await LoggedWorker.StartAsync();
@@ -121,5 +139,10 @@ public sealed class TaskLogForwardingTests
 
         await Eventually.Until(() => worker.AcceptedFor(marker).Any(), "the marker to reach the engine");
         worker.Engine.Received.Select(call => call.Request.Message).Should().Equal("inside the run", "marker");
+    }
+
+    private sealed class Unprintable
+    {
+        public override string ToString() => throw new InvalidOperationException("a value that cannot be printed");
     }
 }
