@@ -102,17 +102,19 @@ internal static class MessageTemplate
             return false;
         }
 
-        if (position < values.Count && name.SequenceEqual(values[position].Key))
+        // Each read of the logging generator's values boxes a value type again: one read per value.
+        if (position < values.Count && values[position] is var at && name.SequenceEqual(at.Key))
         {
-            value = values[position].Value;
+            value = at.Value;
             return true;
         }
 
         for (var i = 0; i < values.Count; i++)
         {
-            if (name.SequenceEqual(values[i].Key))
+            var pair = values[i];
+            if (name.SequenceEqual(pair.Key))
             {
-                value = values[i].Value;
+                value = pair.Value;
                 return true;
             }
         }
