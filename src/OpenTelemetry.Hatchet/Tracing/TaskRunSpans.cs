@@ -59,6 +59,7 @@ internal static class TaskRunSpans
         {
             TaskRunSource.Mark(span, ProtoFields.String(action, 2), taskRunId);
             Open[taskRunId] = span;
+            Logs.TaskRunOfSpan.Attach(span, taskRunId, ProtoFields.Int32(action, 13) ?? 0);
         }
 
         return span;
