@@ -33,7 +33,7 @@ internal sealed class HatchetInstrumentationConfiguration(IConfiguration? config
             }
             else
             {
-                failures.Add($"{ExcludedAttributes}='{excluded}' is not a JSON array of attribute names, such as [\"payload\", \"additional_metadata\"].");
+                failures.Add($"{ExcludedAttributes}='{excluded}' is not a JSON array of attribute names: use one such as [\"payload\", \"additional_metadata\"].");
             }
         }
 
