@@ -93,7 +93,7 @@ public sealed class BindAddressTests
         var start = () => worker.Host.StartAsync(TestContext.Current.CancellationToken);
 
         var failure = (await start.Should().ThrowAsync<OptionsValidationException>()).Which;
-        failure.Message.Should().Contain(HatchetVariables.BindAddress).And.Contain($"'{address}'").And.Contain("it is neither an IP address nor a host name")
+        failure.Message.Should().Contain(HatchetVariables.BindAddress).And.Contain($"='{address}' is neither an IP address nor a host name: use 0.0.0.0")
             .And.Contain("0.0.0.0").And.Contain("none");
     }
 

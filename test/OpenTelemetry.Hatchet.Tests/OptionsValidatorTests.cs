@@ -14,7 +14,7 @@ public sealed class OptionsValidatorTests
     [InlineData(0)]
     [InlineData(65536)]
     public void Port_outside_the_tcp_range_is_refused(int port)
-        => Validate(new HatchetWorkerMetricsOptions { HealthcheckPort = port }).FailureMessage.Should().Contain($"HealthcheckPort (HATCHET_CLIENT_WORKER_HEALTHCHECK_PORT) is {port}");
+        => Validate(new HatchetWorkerMetricsOptions { HealthcheckPort = port }).FailureMessage.Should().Contain($"HealthcheckPort (HATCHET_CLIENT_WORKER_HEALTHCHECK_PORT)='{port}' is not a port");
 
     private static Microsoft.Extensions.Options.ValidateOptionsResult Validate(HatchetWorkerMetricsOptions options)
         => new HatchetWorkerMetricsOptionsValidator().Validate(null, options);

@@ -71,7 +71,7 @@ public sealed class ThresholdConfigurationTests
 
         var start = () => worker.Host.StartAsync(TestContext.Current.CancellationToken);
 
-        (await start.Should().ThrowAsync<OptionsValidationException>()).Which.Message.Should().Contain("HeartbeatTimeout is 00:00:00");
+        (await start.Should().ThrowAsync<OptionsValidationException>()).Which.Message.Should().Contain("HeartbeatTimeout='00:00:00' is out of range");
     }
 
     [Fact]
@@ -81,7 +81,7 @@ public sealed class ThresholdConfigurationTests
 
         var start = () => worker.Host.StartAsync(TestContext.Current.CancellationToken);
 
-        (await start.Should().ThrowAsync<OptionsValidationException>()).Which.Message.Should().Contain("HealthChecksTag is ' '");
+        (await start.Should().ThrowAsync<OptionsValidationException>()).Which.Message.Should().Contain("HealthChecksTag=' ' is blank");
     }
 
     [Fact]

@@ -29,7 +29,7 @@ internal sealed class HatchetInstrumentationConfiguration(IConfiguration? config
         {
             if (!TryParseNames(excluded, out var names))
             {
-                failures.Add($"{ExcludedAttributes}='{excluded}' is not a JSON array of attribute names, such as [\"payload\", \"additional_metadata\"].");
+                failures.Add($"{ExcludedAttributes}='{excluded}' is not a JSON array of attribute names: use one such as [\"payload\", \"additional_metadata\"].");
             }
             else if (HatchetInstrumentationOptionsValidator.Unknown(names) is { Count: > 0 } unknown)
             {

@@ -27,7 +27,7 @@ internal sealed class HatchetInstrumentationOptionsValidator : IValidateOptions<
 
             if (string.IsNullOrWhiteSpace(options.HatchetEngineToken))
             {
-                failures.Add($"HatchetEngineToken is empty, but HatchetEngineAddress='{address}' asks for spans to be sent to the engine: set it to the worker's HATCHET_CLIENT_TOKEN.");
+                failures.Add($"HatchetEngineToken='{options.HatchetEngineToken}' is empty, but HatchetEngineAddress='{address}' asks for spans to be sent to the engine: use the worker's HATCHET_CLIENT_TOKEN.");
             }
         }
 

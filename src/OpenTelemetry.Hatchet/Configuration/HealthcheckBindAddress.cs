@@ -68,7 +68,7 @@ internal sealed class HealthcheckBindAddress
         }
         else
         {
-            problem = "it is neither an IP address nor a host name";
+            problem = "neither an IP address nor a host name";
         }
 
         return address is not null;

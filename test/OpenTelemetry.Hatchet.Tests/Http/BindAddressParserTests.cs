@@ -89,7 +89,7 @@ public sealed class BindAddressParserTests
         HealthcheckBindAddress.TryParse(text, out var address, out var problem).Should().BeFalse();
 
         address.Should().BeNull();
-        problem.Should().Be("it is neither an IP address nor a host name");
+        problem.Should().Be("neither an IP address nor a host name");
     }
 
     [Fact]

@@ -1,0 +1,57 @@
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
+using OpenTelemetry.Hatchet.Configuration;
+using OpenTelemetry.Hatchet.Tests.Infrastructure;
+
+namespace OpenTelemetry.Hatchet.Tests.Docs;
+
+/// <summary>
+/// Every error a bad setting stops the host with reads the same way, as the docs quote them: the setting (with its
+/// variable in parentheses where it has one) and the value as given, <c>NAME='value'</c>, what is wrong with it,
+/// and after a colon what to use.
+/// </summary>
+public sealed partial class SettingsErrorWordingTests
+{
+    public static TheoryData<string> Errors() => new(AllErrors().ToArray());
+
+    private static IEnumerable<string> AllErrors() =>
+    [
+        .. Validate(new HatchetWorkerMetricsOptions { HealthcheckPort = 0 }),
+        .. Validate(new HatchetWorkerMetricsOptions { HealthcheckBindAddress = "not an address" }),
+        .. Validate(new HatchetWorkerMetricsOptions { ThreadPoolLagThreshold = TimeSpan.Zero }),
+        .. Validate(new HatchetWorkerMetricsOptions { HeartbeatTimeout = TimeSpan.FromDays(2) }),
+        .. Validate(new HatchetWorkerMetricsOptions { HealthChecksTag = " " }),
+        .. Configure(new Dictionary<string, string?> { [HatchetVariables.Enabled] = "maybe", [HatchetVariables.Port] = "abc", [HatchetVariables.EventLoopBlockThreshold] = "soon" }),
+        .. ConfigureInstrumentation(new Dictionary<string, string?> { ["HATCHET_CLIENT_OPENTELEMETRY_EXCLUDED_ATTRIBUTES"] = "payload" }),
+        .. new HatchetInstrumentationOptionsValidator().Validate(null, new HatchetInstrumentationOptions { HatchetEngineAddress = new Uri("ftp://engine:7070") }).Failures!,
+    ];
+
+    [Theory]
+    [MemberData(nameof(Errors))]
+    public void Each_settings_error_names_the_setting_and_value_then_says_what_to_use(string error)
+        => error.Should().MatchRegex(Form(), "every settings error is worded NAME='value' is ...: use ...");
+
+    [Fact]
+    public void Every_kind_of_bad_setting_is_among_those_checked()
+        => AllErrors().Should().HaveCount(11, "five options and three variables of the worker; one variable, the engine address and its token of the tracing");
+
+    private static IEnumerable<string> Validate(HatchetWorkerMetricsOptions options)
+        => new HatchetWorkerMetricsOptionsValidator().Validate(null, options).Failures!;
+
+    private static IEnumerable<string> Configure(Dictionary<string, string?> variables)
+    {
+        var configure = () => new HatchetWorkerMetricsConfiguration(new ConfigurationBuilder().AddInMemoryCollection(variables).Build()).Configure(new HatchetWorkerMetricsOptions());
+        return configure.Should().Throw<OptionsValidationException>().Which.Failures;
+    }
+
+    private static IEnumerable<string> ConfigureInstrumentation(Dictionary<string, string?> variables)
+    {
+        var configure = () => new HatchetInstrumentationConfiguration(new ConfigurationBuilder().AddInMemoryCollection(variables).Build()).Configure(new HatchetInstrumentationOptions());
+        return configure.Should().Throw<OptionsValidationException>().Which.Failures;
+    }
+
+    // NAME or Option (VARIABLE), ='value', " is " and what is wrong, ": use " and what to use, a full stop.
+    [GeneratedRegex(@"^[A-Z][A-Za-z_]*( \([A-Z_]+\))?='[^']*' is .+?: use .+\.$")]
+    private static partial Regex Form();
+}
