@@ -27,15 +27,17 @@ internal sealed class InterceptedWorker : IAsyncDisposable
     public HatchetWorkerHealth Health => this.Host.Health;
 
     /// <summary>Starts host and dispatcher; the worker's client is wired but makes no call yet.</summary>
-    public static async Task<InterceptedWorker> StartAsync(Action<HatchetWorkerMetricsOptions>? configure = null, TestWorker.Pace? pace = null)
+    public static async Task<InterceptedWorker> StartAsync(Action<HatchetWorkerMetricsOptions>? configure = null, TestWorker.Pace? pace = null, Action<IServiceCollection>? services = null)
     {
         var dispatcher = await TestDispatcher.StartAsync();
-        var host = await WorkerHost.StartAsync(configure: options =>
-        {
-            options.ListenerConnectTimeout = ConnectTimeout;
-            options.HeartbeatTimeout = HeartbeatTimeout;
-            configure?.Invoke(options);
-        });
+        var host = await WorkerHost.StartAsync(
+            configure: options =>
+            {
+                options.ListenerConnectTimeout = ConnectTimeout;
+                options.HeartbeatTimeout = HeartbeatTimeout;
+                configure?.Invoke(options);
+            },
+            services: services);
         var interceptor = host.Host.Services.GetRequiredService<HatchetDispatcherInterceptor>();
         return new InterceptedWorker(host, dispatcher, TestWorker.Intercepted(dispatcher.Address, interceptor, pace));
     }

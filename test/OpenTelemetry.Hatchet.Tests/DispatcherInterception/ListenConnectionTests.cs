@@ -309,6 +309,47 @@ public sealed class ListenConnectionTests
         this.worker.Status.Should().Be(HatchetWorkerStatus.Healthy);
     }
 
+    [Fact]
+    public void Heartbeats_after_a_new_registration_with_no_listen_call_yet_are_all_there_is_to_go_by()
+    {
+        this.Connect();
+        this.connection.Registering();
+        var registering = this.worker.Status;
+
+        this.connection.HeartbeatSucceeded();
+
+        registering.Should().Be(HatchetWorkerStatus.Starting);
+        this.worker.Status.Should().Be(HatchetWorkerStatus.Healthy, "no listen call of this registration went through the interceptor");
+    }
+
+    [Fact]
+    public void First_listen_v2_call_that_settled_and_then_broke_before_any_heartbeat_keeps_the_worker_starting()
+    {
+        var first = this.Observe(this.connection.Opening(carriesHeartbeats: false));
+        this.worker.Time.Advance(ListenConnection.ListenV2SettleTime);
+
+        first.Failed(Unavailable("broken"), cancelledByWorker: false);
+
+        this.worker.Status.Should().Be(HatchetWorkerStatus.Starting, "the worker never connected: the connect timeout decides");
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Heartbeat_after_a_first_listen_v2_call_the_engine_ended_before_the_worker_connected_keeps_it_starting(bool settled)
+    {
+        var first = this.Observe(this.connection.Opening(carriesHeartbeats: false));
+        if (settled)
+        {
+            this.worker.Time.Advance(ListenConnection.ListenV2SettleTime);
+        }
+
+        first.Completed();
+        this.connection.HeartbeatSucceeded();
+
+        this.worker.Status.Should().Be(HatchetWorkerStatus.Starting, "no stream of this registration ever connected");
+    }
+
     private static Grpc.Core.RpcException Unavailable(string detail) => new(new Grpc.Core.Status(Grpc.Core.StatusCode.Unavailable, detail));
 
     private ListenObserver Connect()

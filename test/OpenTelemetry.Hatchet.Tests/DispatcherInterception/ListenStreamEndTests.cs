@@ -102,6 +102,47 @@ public sealed class ListenStreamEndTests
         worker.Host.Logs.Lines.Should().NotContain(line => line.Message.Contains("lost its connection", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task Read_with_a_token_already_cancelled_fails_only_the_read_and_leaves_the_worker_healthy()
+    {
+        await using var worker = await InterceptedWorker.StartAsync(Patient);
+        var cancel = TestContext.Current.CancellationToken;
+        using var listen = await HealthyOnOneStreamAsync(worker, callToken: cancel);
+
+        // Grpc.Net.Client hands back a read that has already failed: it must come back as a failed task, not a throw.
+        var read = listen.ResponseStream.MoveNext(new CancellationToken(canceled: true));
+
+        (await read.Invoking(async failed => await failed).Should().ThrowAsync<Grpc.Core.RpcException>()).Which.StatusCode.Should().Be(Grpc.Core.StatusCode.Cancelled);
+        worker.Health.Status.Should().Be(HatchetWorkerStatus.Healthy, "the worker cancelled its own read");
+    }
+
+    [Fact]
+    public async Task Read_of_a_call_the_worker_cancelled_before_reading_leaves_the_worker_healthy()
+    {
+        await using var worker = await InterceptedWorker.StartAsync(Patient);
+        using var stop = new CancellationTokenSource();
+        using var listen = await HealthyOnOneStreamAsync(worker, callToken: stop.Token);
+
+        await stop.CancelAsync();
+        var read = () => listen.ResponseStream.MoveNext(CancellationToken.None);
+
+        (await read.Should().ThrowAsync<Grpc.Core.RpcException>()).Which.StatusCode.Should().Be(Grpc.Core.StatusCode.Cancelled);
+        worker.Health.Status.Should().Be(HatchetWorkerStatus.Healthy, "the worker cancelled its own call");
+        worker.Host.Logs.Lines.Should().NotContain(line => line.Message.Contains("lost its connection", StringComparison.Ordinal));
+    }
+
+    /// <summary>Registers, opens one intercepted <c>ListenV2</c> with <paramref name="callToken"/>, heartbeats once and waits for HEALTHY.</summary>
+    private static async Task<Grpc.Core.AsyncServerStreamingCall<AssignedAction>> HealthyOnOneStreamAsync(InterceptedWorker worker, CancellationToken callToken)
+    {
+        var cancel = TestContext.Current.CancellationToken;
+        var registered = await worker.Worker.Client.RegisterAsync(TestWorker.Registration(), cancellationToken: cancel);
+        var listen = worker.Worker.Client.ListenV2(new WorkerListenRequest { WorkerId = registered.WorkerId }, cancellationToken: callToken);
+        await Eventually.Until(() => worker.Dispatcher.OpenStreams == 1, "the stream open at the dispatcher");
+        await worker.Worker.Client.HeartbeatAsync(new HeartbeatRequest { WorkerId = registered.WorkerId }, cancellationToken: cancel);
+        await worker.WaitForAsync("/health", HttpStatusCode.OK, "HEALTHY", timeout: TimeSpan.FromSeconds(2));
+        return listen;
+    }
+
     // A heartbeat timeout beyond the 4 s heartbeat interval, as the package's default (10 s) is.
     private static void Patient(HatchetWorkerMetricsOptions options) => options.HeartbeatTimeout = TimeSpan.FromSeconds(10);
 

@@ -1,6 +1,9 @@
 using System.Net;
 using System.Text.Json;
 using Grpc.Core;
+using Microsoft.Extensions.DependencyInjection;
+using OpenTelemetry.Exporter;
+using OpenTelemetry.Metrics;
 using OpenTelemetry.Hatchet.Tests.Infrastructure;
 
 namespace OpenTelemetry.Hatchet.Tests.DispatcherInterception;
@@ -14,7 +17,10 @@ public sealed class RefusedRegistrationTests
     [Fact]
     public async Task Registration_the_dispatcher_refuses_describes_nothing_in_the_gauges_or_the_health_details()
     {
-        await using var worker = await InterceptedWorker.StartAsync(options => options.HealthEndpointIncludesDetails = true);
+        // The exporter keeps its answer 300 ms by default: each scrape here must see the registration just made.
+        await using var worker = await InterceptedWorker.StartAsync(
+            options => options.HealthEndpointIncludesDetails = true,
+            services: services => services.Configure<PrometheusHttpListenerOptions>(HatchetWorkerMetricsOpenTelemetryBuilderExtensions.ExporterOptionsName, exporter => exporter.ScrapeResponseCacheDurationMilliseconds = 0));
         var client = worker.Worker.Client;
 
         await RefusedAsync(client, Refused("refused-worker"));

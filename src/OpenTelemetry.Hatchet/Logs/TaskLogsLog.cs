@@ -1,9 +1,13 @@
 using Microsoft.Extensions.Logging;
 
-namespace OpenTelemetry.Hatchet;
+namespace OpenTelemetry.Hatchet.Logs;
 
 /// <summary>The task-log forwarder's log lines (their ids from 101, clear of the package's others).</summary>
-internal static partial class Log
+/// <remarks>
+/// A class of its own, not a second part of <see cref="Hatchet.Log"/>: the logging generator writes a class split
+/// across files in an order that differs between builds, and the package is built deterministically.
+/// </remarks>
+internal static partial class TaskLogsLog
 {
     /// <summary>The category of the forwarder's own lines, which it never forwards, so that it cannot feed itself.</summary>
     public const string TaskLogsCategory = "OpenTelemetry.Hatchet.TaskLogs";
