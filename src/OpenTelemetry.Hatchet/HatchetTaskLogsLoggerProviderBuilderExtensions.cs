@@ -60,7 +60,7 @@ public static class HatchetTaskLogsLoggerProviderBuilderExtensions
             {
                 try
                 {
-                    return logger ??= services.GetService<ILoggerFactory>()?.CreateLogger(Hatchet.Logs.TaskLogsLog.TaskLogsCategory);
+                    return logger ??= services.GetService<ILoggerFactory>()?.CreateLogger(Hatchet.Log.TaskLogsCategory);
                 }
                 catch (ObjectDisposedException)
                 {

@@ -40,4 +40,19 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 12, Level = LogLevel.Information, Message = "No Hatchet task run waits more than its grace to start any more")]
     public static partial void TaskRunsUnblocked(ILogger logger);
+
+    /// <summary>The category of the task-log forwarder's own lines, which it never forwards, so that it cannot feed itself.</summary>
+    public const string TaskLogsCategory = "OpenTelemetry.Hatchet.TaskLogs";
+
+    // The task-log forwarder's lines (ids from 101). They stay in this one class: the logging generator writes
+    // several classes, or a class split across files, in an order that differs between builds, and the package is
+    // built deterministically.
+    [LoggerMessage(EventId = 101, Level = LogLevel.Warning, Message = "Hatchet task logs are being dropped ({Reason}: {Detail}); the task runs are not affected, and this is said once until a log reaches the engine again")]
+    public static partial void TaskLogsDropped(ILogger logger, string reason, string detail);
+
+    [LoggerMessage(EventId = 102, Level = LogLevel.Information, Message = "Hatchet task logs reach the engine again; {Count} were dropped meanwhile")]
+    public static partial void TaskLogsDelivered(ILogger logger, long count);
+
+    [LoggerMessage(EventId = 103, Level = LogLevel.Warning, Message = "A Hatchet task log of {Length} characters was cut to 10,000, as the Python SDK cuts them (said once)")]
+    public static partial void TaskLogTruncated(ILogger logger, int length);
 }

@@ -16,7 +16,7 @@ internal sealed class HatchetTaskLogProcessor(TaskLogSender sender) : BaseProces
 {
     public override void OnEnd(LogRecord data)
     {
-        if (TaskRunOfSpan.Current() is not { } run || data.CategoryName == TaskLogsLog.TaskLogsCategory)
+        if (TaskRunOfSpan.Current() is not { } run || data.CategoryName == Log.TaskLogsCategory)
         {
             return;
         }

@@ -49,7 +49,7 @@ internal sealed class TaskLogDrops
         Interlocked.Add(ref this.inOutage, count);
         if (Interlocked.Exchange(ref this.outage, 1) == 0)
         {
-            this.Say(log => TaskLogsLog.TaskLogsDropped(log, reason, detail));
+            this.Say(log => Log.TaskLogsDropped(log, reason, detail));
         }
     }
 
@@ -75,7 +75,7 @@ internal sealed class TaskLogDrops
         if (Volatile.Read(ref this.outage) == 1 && Interlocked.Exchange(ref this.outage, 0) == 1)
         {
             var lost = Interlocked.Exchange(ref this.inOutage, 0);
-            this.Say(log => TaskLogsLog.TaskLogsDelivered(log, lost));
+            this.Say(log => Log.TaskLogsDelivered(log, lost));
         }
     }
 }

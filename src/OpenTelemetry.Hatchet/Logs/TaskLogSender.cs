@@ -137,7 +137,7 @@ internal sealed class TaskLogSender : IDisposable
         var cut = TaskLogMessage.Truncated(message, out var truncated);
         if (truncated && Interlocked.Exchange(ref this.truncationLogged, 1) == 0)
         {
-            this.drops.Say(log => TaskLogsLog.TaskLogTruncated(log, message.Length));
+            this.drops.Say(log => Log.TaskLogTruncated(log, message.Length));
         }
 
         return cut;

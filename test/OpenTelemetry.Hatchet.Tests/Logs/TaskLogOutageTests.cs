@@ -61,7 +61,7 @@ public sealed class TaskLogOutageTests
 
         // One call hangs with its record; the queue holds 8 more; the other 91 are dropped and counted.
         await Eventually.Until(() => worker.DroppedFor(TaskLogDrops.QueueFull) == 91, "the drops to be counted");
-        worker.Host.Logs.Lines.Where(line => line.Category == Hatchet.Logs.TaskLogsLog.TaskLogsCategory && line.Level == LogLevel.Warning)
+        worker.Host.Logs.Lines.Where(line => line.Category == Hatchet.Log.TaskLogsCategory && line.Level == LogLevel.Warning)
             .Should().ContainSingle().Which.Message.Should().Contain("queue_full");
 
         worker.Engine.Answer();
@@ -73,7 +73,7 @@ public sealed class TaskLogOutageTests
 
         await Eventually.Until(() => worker.AcceptedFor(next).Any(), "sending to resume");
         worker.AcceptedFor(run).Select(request => request.Message).Should().Equal(Enumerable.Range(0, 9).Select(line => $"line {line}"));
-        await Eventually.Until(() => worker.Host.Logs.Lines.Any(line => line.Category == Hatchet.Logs.TaskLogsLog.TaskLogsCategory && line.Message.Contains("91 were dropped", StringComparison.Ordinal)), "the end of the outage to be logged");
+        await Eventually.Until(() => worker.Host.Logs.Lines.Any(line => line.Category == Hatchet.Log.TaskLogsCategory && line.Message.Contains("91 were dropped", StringComparison.Ordinal)), "the end of the outage to be logged");
     }
 
     [Theory]
@@ -105,7 +105,7 @@ public sealed class TaskLogOutageTests
         health.Status.Should().Be(HttpStatusCode.OK);
         worker.Engine.Received.Should().HaveCount(4);
         worker.AcceptedFor(run).Select(request => request.Message).Should().Equal("answered");
-        var said = worker.Host.Logs.Lines.Where(line => line.Category == Hatchet.Logs.TaskLogsLog.TaskLogsCategory).Select(line => line.Message).ToList();
+        var said = worker.Host.Logs.Lines.Where(line => line.Category == Hatchet.Log.TaskLogsCategory).Select(line => line.Message).ToList();
         said.Should().HaveCount(2);
         said[0].Should().Contain($"PutLog failed with {refusal}");
         said[1].Should().Contain("3 were dropped");
