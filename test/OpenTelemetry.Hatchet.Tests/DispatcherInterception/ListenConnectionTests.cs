@@ -56,6 +56,19 @@ public sealed class ListenConnectionTests
     }
 
     [Fact]
+    public void Call_connected_by_a_heartbeat_after_it_settled_is_a_lost_connection_when_it_breaks()
+    {
+        var observer = this.Observe(this.connection.Opening(carriesHeartbeats: false));
+        this.worker.Time.Advance(ListenConnection.ListenV2SettleTime);
+        this.connection.HeartbeatSucceeded();
+
+        observer.Failed(Unavailable("broken"), cancelledByWorker: false);
+
+        this.worker.Status.Should().Be(HatchetWorkerStatus.Unhealthy, "the worker was connected on that call");
+        this.worker.Reason.Should().Be("the listener lost its connection: UNAVAILABLE: broken");
+    }
+
+    [Fact]
     public void First_message_connects_a_listen_v2_call_with_a_heartbeat_before_it_has_settled()
     {
         var observer = this.Observe(this.connection.Opening(carriesHeartbeats: false));
