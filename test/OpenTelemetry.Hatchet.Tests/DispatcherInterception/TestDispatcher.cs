@@ -82,18 +82,16 @@ internal sealed class TestDispatcher : IAsyncDisposable
     public static async Task<TestDispatcher> StartAsync(Action<IServiceCollection>? services = null, Action<WebApplication>? map = null)
     {
         var dispatcher = new TestDispatcher(FreeTcpPort.Next());
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, dispatcher.Address.Port, listen => listen.Protocols = HttpProtocols.Http2));
-        builder.Services.AddGrpc();
-        builder.Services.AddSingleton(dispatcher);
-        services?.Invoke(builder.Services);
-        var app = builder.Build();
-        app.MapGrpcService<DispatcherService>();
-        app.MapGrpcService<DurableTaskService>();
-        map?.Invoke(app);
-        await app.StartAsync(TestContext.Current.CancellationToken);
-        dispatcher.app = app;
+        dispatcher.app = await LoopbackGrpcServer.StartAsync(
+            dispatcher.Address.Port,
+            dispatcher,
+            app =>
+            {
+                app.MapGrpcService<DispatcherService>();
+                app.MapGrpcService<DurableTaskService>();
+                map?.Invoke(app);
+            },
+            services);
         return dispatcher;
     }
 

@@ -40,15 +40,7 @@ internal sealed class LogEngine : IAsyncDisposable
     public static async Task<LogEngine> StartAsync()
     {
         var engine = new LogEngine(FreeTcpPort.Next());
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, engine.Address.Port, listen => listen.Protocols = HttpProtocols.Http2));
-        builder.Services.AddGrpc();
-        builder.Services.AddSingleton(engine);
-        var app = builder.Build();
-        app.MapGrpcService<EventsIngestor>();
-        await app.StartAsync(TestContext.Current.CancellationToken);
-        engine.app = app;
+        engine.app = await LoopbackGrpcServer.StartAsync(engine.Address.Port, engine, app => app.MapGrpcService<EventsIngestor>());
         return engine;
     }
 

@@ -28,15 +28,7 @@ internal sealed class TraceReceiver : IAsyncDisposable
     public static async Task<TraceReceiver> StartAsync()
     {
         var receiver = new TraceReceiver(FreeTcpPort.Next());
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, receiver.Endpoint.Port, listen => listen.Protocols = HttpProtocols.Http2));
-        builder.Services.AddGrpc();
-        builder.Services.AddSingleton(receiver);
-        var app = builder.Build();
-        app.MapGrpcService<TraceServiceEndpoint>();
-        await app.StartAsync(TestContext.Current.CancellationToken);
-        receiver.app = app;
+        receiver.app = await LoopbackGrpcServer.StartAsync(receiver.Endpoint.Port, receiver, app => app.MapGrpcService<TraceServiceEndpoint>());
         return receiver;
     }
 

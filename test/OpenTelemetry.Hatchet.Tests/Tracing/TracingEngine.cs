@@ -33,17 +33,12 @@ internal sealed class TracingEngine : IAsyncDisposable
     public static async Task<TracingEngine> StartAsync()
     {
         var engine = new TracingEngine(FreeTcpPort.Next());
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, engine.Address.Port, listen => listen.Protocols = HttpProtocols.Http2));
-        builder.Services.AddGrpc();
-        builder.Services.AddSingleton(engine);
-        var app = builder.Build();
-        app.MapGrpcService<Workflows>();
-        app.MapGrpcService<Admin>();
-        app.MapGrpcService<EventsIngestor>();
-        await app.StartAsync(TestContext.Current.CancellationToken);
-        engine.app = app;
+        engine.app = await LoopbackGrpcServer.StartAsync(engine.Address.Port, engine, app =>
+        {
+            app.MapGrpcService<Workflows>();
+            app.MapGrpcService<Admin>();
+            app.MapGrpcService<EventsIngestor>();
+        });
         return engine;
     }
 
