@@ -26,7 +26,16 @@ public sealed class ExampleWorkerReconnectTests(ITestOutputHelper output)
         await Task.Delay(Outage, TestContext.Current.CancellationToken);
         await engine.StartAsync();
         var back = Stopwatch.StartNew();
-        await Eventually.Until(() => client.GetAsync("/health"), reply => reply.Status == HttpStatusCode.OK, "HEALTHY once the engine is back", TimeSpan.FromSeconds(30));
+        try
+        {
+            await Eventually.Until(() => client.GetAsync("/health"), reply => reply.Status == HttpStatusCode.OK, "HEALTHY once the engine is back", TimeSpan.FromSeconds(30));
+        }
+        catch (TimeoutException)
+        {
+            output.WriteLine($"engine journal: {string.Join(", ", engine.Journal)}\nworker output:\n{worker.Output}");
+            throw;
+        }
+
         back.Stop();
         output.WriteLine($"HEALTHY again {back.Elapsed.TotalSeconds:F2} s after the engine came back");
 
