@@ -116,12 +116,11 @@ internal sealed class ListenConnection(HatchetWorkerHealth health, TimeProvider 
                     health.ReportHeartbeatSucceeded();
                     break;
                 case { Ended: false } call:
-                    // Kept for the call until it has settled, if it has not yet.
+                    // Kept for the call until it has settled, if it has not yet. Connected is a successful heartbeat too.
                     call.HeartbeatSeen = true;
                     if (call.Open)
                     {
-                        this.Report(call);
-                        health.ReportHeartbeatSucceeded();
+                        this.Connected(call);
                     }
 
                     break;
@@ -159,18 +158,14 @@ internal sealed class ListenConnection(HatchetWorkerHealth health, TimeProvider 
         call.Settling?.Dispose();
         if (call.CarriesHeartbeats || call.HeartbeatSeen)
         {
-            this.Report(call);
+            this.Connected(call);
         }
     }
 
-    private void Report(ListenCall call)
+    private void Connected(ListenCall call)
     {
-        if (!call.Reported)
-        {
-            call.Reported = true;
-            this.everConnected = true;
-            health.ReportListenerConnected(call.CarriesHeartbeats);
-        }
+        this.everConnected = true;
+        health.ReportListenerConnected(call.CarriesHeartbeats);
     }
 
     /// <summary>One listen call; read and written under the connection's lock.</summary>
@@ -183,9 +178,6 @@ internal sealed class ListenConnection(HatchetWorkerHealth health, TimeProvider 
 
         /// <summary>Gets or sets a value indicating whether a heartbeat has succeeded since the call was made, and none failed after it.</summary>
         public bool HeartbeatSeen { get; set; }
-
-        /// <summary>Gets or sets a value indicating whether the worker was reported connected on this call.</summary>
-        public bool Reported { get; set; }
 
         public bool Ended { get; private set; }
 

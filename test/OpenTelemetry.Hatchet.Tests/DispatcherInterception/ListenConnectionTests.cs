@@ -307,6 +307,30 @@ public sealed class ListenConnectionTests
     }
 
     [Fact]
+    public void Old_listen_stream_the_worker_closes_makes_the_worker_unhealthy_saying_so()
+    {
+        var observer = this.Observe(this.connection.Opening(carriesHeartbeats: true));
+        observer.Received(message: null);
+
+        observer.Disposed();
+
+        this.worker.Status.Should().Be(HatchetWorkerStatus.Unhealthy, "on the old Listen the engine keeps the heartbeat only while the stream is open");
+        this.worker.Reason.Should().Be("the listener lost its connection: the worker closed the listen stream");
+    }
+
+    [Fact]
+    public void Old_listen_stream_the_worker_cancels_makes_the_worker_unhealthy_saying_so()
+    {
+        var observer = this.Observe(this.connection.Opening(carriesHeartbeats: true));
+        observer.Received(message: null);
+
+        observer.Failed(new Grpc.Core.RpcException(new Grpc.Core.Status(Grpc.Core.StatusCode.Cancelled, "Call canceled by the client.")), cancelledByWorker: true);
+
+        this.worker.Status.Should().Be(HatchetWorkerStatus.Unhealthy);
+        this.worker.Reason.Should().Be("the listener lost its connection: the worker cancelled the listen stream");
+    }
+
+    [Fact]
     public void New_registration_starts_afresh_after_an_unsubscribe()
     {
         this.Connect();
