@@ -52,6 +52,10 @@ internal sealed partial class HatchetWorkerLoop : BackgroundService
     // records the worker's heartbeat itself (internal/services/dispatcher/server.go lines 239-277).
     private volatile bool oldListen;
 
+    // action_listener.py lines 134-135 and 175-185: a failed heartbeat interrupts the listen call, which is cancelled
+    // and made again, so that a stream stuck on a connection the engine no longer serves does not outlive it.
+    private CancellationTokenSource? listenInterrupt;
+
     public HatchetWorkerLoop(Dispatcher.DispatcherClient dispatcher, AdminService.AdminServiceClient admin, HatchetConnection connection, IHostApplicationLifetime lifetime, ILogger<HatchetWorkerLoop> logger)
     {
         this.dispatcher = dispatcher;
@@ -182,14 +186,16 @@ internal sealed partial class HatchetWorkerLoop : BackgroundService
         {
             var opened = DateTime.UtcNow;
             var method = this.oldListen ? "Listen" : "ListenV2";
+            using var interrupt = CancellationTokenSource.CreateLinkedTokenSource(stop);
+            Volatile.Write(ref this.listenInterrupt, interrupt);
             try
             {
                 // Waits for the channel to be connected rather than failing at once while the engine is away, so
                 // the stream is open again as soon as the channel reconnects.
                 var request = new WorkerListenRequest { WorkerId = this.workerId };
-                var options = new CallOptions(this.headers, cancellationToken: stop).WithWaitForReady();
+                var options = new CallOptions(this.headers, cancellationToken: interrupt.Token).WithWaitForReady();
                 using var call = this.oldListen ? this.dispatcher.Listen(request, options) : this.dispatcher.ListenV2(request, options);
-                await foreach (var action in call.ResponseStream.ReadAllAsync(stop).ConfigureAwait(false))
+                await foreach (var action in call.ResponseStream.ReadAllAsync(interrupt.Token).ConfigureAwait(false))
                 {
                     retries = 0;
                     this.Handle(action);
@@ -204,6 +210,13 @@ internal sealed partial class HatchetWorkerLoop : BackgroundService
                 this.oldListen = true;
                 continue;
             }
+            catch (Exception exception) when (exception is OperationCanceledException or RpcException && interrupt.IsCancellationRequested && !stop.IsCancellationRequested)
+            {
+                // Made again at once: the heartbeats pace it (one a second while they fail), and the new call is
+                // open well before the next heartbeat, which the engine refuses while no stream is.
+                LogListenInterrupted(this.logger, method);
+                continue;
+            }
             catch (RpcException exception) when (!stop.IsCancellationRequested)
             {
                 LogCallFailed(this.logger, method, exception.Status);
@@ -211,6 +224,10 @@ internal sealed partial class HatchetWorkerLoop : BackgroundService
             catch (Exception exception) when (exception is OperationCanceledException or RpcException && stop.IsCancellationRequested)
             {
                 return;
+            }
+            finally
+            {
+                Interlocked.CompareExchange(ref this.listenInterrupt, null, interrupt);
             }
 
             retries = DateTime.UtcNow - opened > LongLivedStream ? 1 : retries + 1;
@@ -263,6 +280,7 @@ internal sealed partial class HatchetWorkerLoop : BackgroundService
             {
                 LogCallFailed(this.logger, "Heartbeat", exception.Status);
                 next = HeartbeatRetryInterval;
+                this.InterruptListening();
             }
             catch (RpcException)
             {
@@ -279,6 +297,21 @@ internal sealed partial class HatchetWorkerLoop : BackgroundService
             }
         }
     }
+
+    private void InterruptListening()
+    {
+        try
+        {
+            Volatile.Read(ref this.listenInterrupt)?.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The call it belonged to has just ended of itself; the next one is made anyway.
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "A heartbeat failed: the {Call} stream is made again, as the Python SDK does")]
+    private static partial void LogListenInterrupted(ILogger logger, string call);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Connecting to the Hatchet engine at {Address} (TLS {Strategy}, server name {ServerName}) for tenant {TenantId}")]
     private static partial void LogConnecting(ILogger logger, Uri address, HatchetTlsStrategy strategy, string serverName, string tenantId);

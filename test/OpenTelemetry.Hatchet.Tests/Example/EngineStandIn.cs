@@ -56,8 +56,19 @@ internal sealed class EngineStandIn : IAsyncDisposable
     /// </summary>
     public bool WithoutListenV2 { get; set; }
 
+    /// <summary>
+    /// Gets or sets how many of the next heartbeats fail as when the engine cannot write the worker's heartbeat to
+    /// its database (<c>server.go</c> lines 443-453 return the error as it is, which grpc-go sends as UNKNOWN).
+    /// </summary>
+    public int HeartbeatsToFail
+    {
+        get => Volatile.Read(ref this.heartbeatsToFail);
+        set => Volatile.Write(ref this.heartbeatsToFail, value);
+    }
+
     private int openStreams;
     private bool listenerEstablished;
+    private int heartbeatsToFail;
 
     public static async Task<EngineStandIn> StartAsync(TestCertificates? certificates = null, bool requireClientCertificate = false)
     {
@@ -147,6 +158,13 @@ internal sealed class EngineStandIn : IAsyncDisposable
             {
                 engine.Journal.Enqueue("heartbeat-refused");
                 throw new RpcException(new Grpc.Core.Status(StatusCode.FailedPrecondition, "Heartbeat rejected, worker stream is not active"));
+            }
+
+            var toFail = engine.HeartbeatsToFail;
+            if (toFail > 0 && Interlocked.CompareExchange(ref engine.heartbeatsToFail, toFail - 1, toFail) == toFail)
+            {
+                engine.Journal.Enqueue("heartbeat-failed");
+                throw new RpcException(new Grpc.Core.Status(StatusCode.Unknown, "could not update worker heartbeat"));
             }
 
             engine.Journal.Enqueue("heartbeat");

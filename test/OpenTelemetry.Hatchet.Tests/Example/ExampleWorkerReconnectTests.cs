@@ -45,6 +45,26 @@ public sealed class ExampleWorkerReconnectTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Example_worker_makes_its_listen_stream_again_after_a_failed_heartbeat_as_the_python_sdk_does()
+    {
+        await using var engine = await EngineStandIn.StartAsync();
+        var port = FreeTcpPort.Next();
+        using var worker = ExampleWorkerProcess.Start(Environment(engine, port));
+        var client = new HealthcheckClient(port, "localhost");
+        await worker.WaitUntilHealthyAsync(port);
+
+        engine.HeartbeatsToFail = 1;
+        await Eventually.Until(() => AfterTheFailedHeartbeat(engine).Contains("heartbeat"), "a heartbeat that succeeds after a failed one");
+        await Eventually.Until(() => client.GetAsync("/health"), reply => reply.Status == HttpStatusCode.OK, "HEALTHY again");
+
+        // action_listener.py lines 134-135 and 175-185: the failed heartbeat interrupts the stream, which is made again.
+        var afterFailure = AfterTheFailedHeartbeat(engine);
+        afterFailure.Should().ContainInOrder(["listen-ended", "listen-opened", "heartbeat"], worker.Output);
+        engine.OpenStreams.Should().Be(1);
+        engine.Registrations.Should().ContainSingle();
+    }
+
+    [Fact]
     public async Task Example_worker_ends_its_stream_then_its_heartbeats_then_unsubscribes_when_stopped()
     {
         await using var engine = await EngineStandIn.StartAsync();
@@ -65,6 +85,8 @@ public sealed class ExampleWorkerReconnectTests(ITestOutputHelper output)
             .Should().BeLessThanOrEqualTo(1, "heartbeats stop after the stream ends (one may have been on its way)");
         journal.IndexOf("unsubscribe").Should().BeGreaterThan(streamEnded);
     }
+
+    private static List<string> AfterTheFailedHeartbeat(EngineStandIn engine) => engine.Journal.SkipWhile(call => call != "heartbeat-failed").ToList();
 
     private static Dictionary<string, string?> Environment(EngineStandIn engine, int port)
     {
