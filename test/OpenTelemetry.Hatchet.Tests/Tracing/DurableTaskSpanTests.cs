@@ -43,6 +43,25 @@ public sealed class DurableTaskSpanTests
     }
 
     [Fact]
+    public async Task Durable_wait_leaves_off_the_attributes_excluded_and_keeps_an_empty_key_and_no_condition_as_python_keeps_them()
+    {
+        await using var durable = await DurableWorker.StartAsync(traced: true, options => options.ExcludedAttributes.Add("step_run_id"));
+        var wait = WaitFor(durable.RunId);
+        wait.WaitFor.WaitForConditions = new V1.DurableEventListenerConditions();
+
+        await durable.WriteAsync(wait);
+        durable.Engine.Satisfy((await durable.NextAsync()).WaitForAck.Ref);
+        await durable.NextAsync();
+        var span = await durable.SingleAsync(SpanNames.WaitFor);
+
+        // Python drops only a None (instrumentor.py line 1170): the empty key and the count of none stay.
+        span.TagObjects.Should().Equal(
+            Tag("instrumentor", "hatchet"),
+            Tag("hatchet.signal_key", string.Empty),
+            Tag("hatchet.num_conditions", 0));
+    }
+
+    [Fact]
     public async Task Durable_wait_of_a_run_without_a_traceparent_is_a_child_of_the_runs_span_or_of_the_tasks_span_under_it()
     {
         await using var durable = await DurableWorker.StartAsync(traced: false);
@@ -290,11 +309,12 @@ public sealed class DurableTaskSpanTests
         public string ParentSpanId { get; private init; } = string.Empty;
 
         /// <param name="traced">Whether the run's metadata carries a traceparent, as a run triggered in a trace does.</param>
-        public static async Task<DurableWorker> StartAsync(bool traced)
+        /// <param name="configure">The application's tracing options.</param>
+        public static async Task<DurableWorker> StartAsync(bool traced, Action<HatchetInstrumentationOptions>? configure = null)
         {
             var traceId = ActivityTraceId.CreateRandom().ToHexString();
             var parentSpanId = ActivitySpanId.CreateRandom().ToHexString();
-            var worker = await TracedWorker.StartAsync();
+            var worker = await TracedWorker.StartAsync(configure);
             var engine = await DurableTaskEngine.StartAsync();
             var run = TracedWorker.NewRun(traced ? $$"""{"customer":"c-7","traceparent":"00-{{traceId}}-{{parentSpanId}}-01"}""" : null);
             worker.Dispatcher.Assign(run);
