@@ -31,7 +31,9 @@ namespace OpenTelemetry.Hatchet;
 /// When the application has asked for the package's spans (<c>AddHatchetInstrumentation()</c>), it also traces
 /// the task runs it sees, and the calls of a workflow, admin or events client it is wired into that trigger runs or
 /// push events: those send a copy of the request whose <c>additional_metadata</c> carries the span's
-/// <c>traceparent</c>. Without that, nothing is traced and no request is copied.
+/// <c>traceparent</c>. On the durable-task stream of a <c>V1Dispatcher</c> client it is wired into, a durable task's
+/// waits and spawns get their spans too, and a spawn sends a copy whose children carry the traceparent. Without
+/// that, nothing is traced and no request is copied.
 /// </para>
 /// </remarks>
 public sealed class HatchetDispatcherInterceptor : Interceptor

@@ -135,6 +135,21 @@ public sealed class DurableTaskSpanTests
     }
 
     [Fact]
+    public async Task Durable_wait_not_yet_acknowledged_ends_with_an_error_when_the_worker_disposes_its_stream()
+    {
+        await using var durable = await DurableWorker.StartAsync(traced: true);
+        durable.Engine.Answers = DurableTaskEngine.Answer.Nothing;
+
+        await durable.WriteAsync(WaitFor(durable.RunId));
+        await Eventually.Until(() => durable.Engine.Received.Count == 1, "the engine to read the wait");
+        durable.DisposeStream();
+        var span = await durable.SingleAsync(SpanNames.WaitFor);
+
+        span.Status.Should().Be(ActivityStatusCode.Error);
+        span.StatusDescription.Should().Be("CANCELLED");
+    }
+
+    [Fact]
     public async Task Durable_wait_still_open_when_its_run_is_cancelled_ends_with_an_error()
     {
         await using var durable = await DurableWorker.StartAsync(traced: true);
@@ -331,6 +346,9 @@ public sealed class DurableTaskSpanTests
             (await this.stream.ResponseStream.MoveNext(TestContext.Current.CancellationToken)).Should().BeTrue("the engine answers");
             return this.stream.ResponseStream.Current;
         }
+
+        /// <summary>The worker gives its stream up, as an SDK stopping its listener does.</summary>
+        public void DisposeStream() => this.stream.Dispose();
 
         public Task CompleteRunAsync() => this.Worker.SendAsync(this.Run, StepActionEventType.StepEventTypeCompleted);
 
