@@ -31,7 +31,9 @@ namespace OpenTelemetry.Hatchet;
 /// When the application has asked for the package's spans (<c>AddHatchetInstrumentation()</c>), it also traces
 /// the task runs it sees, and the calls of a workflow, admin or events client it is wired into that trigger runs or
 /// push events: those send a copy of the request whose <c>additional_metadata</c> carries the span's
-/// <c>traceparent</c>. Without that, nothing is traced and no request is copied.
+/// <c>traceparent</c>. On the durable-task stream of a <c>V1Dispatcher</c> client it is wired into, a durable task's
+/// waits and spawns get their spans too, and a spawn sends a copy whose children carry the traceparent. Without
+/// that, nothing is traced and no request is copied.
 /// </para>
 /// </remarks>
 public sealed class HatchetDispatcherInterceptor : Interceptor
@@ -176,13 +178,18 @@ public sealed class HatchetDispatcherInterceptor : Interceptor
             return call;
         }
 
+        var responses = new DurableTaskResponses<TResponse>(call.ResponseStream, this);
         return new AsyncDuplexStreamingCall<TRequest, TResponse>(
-            call.RequestStream,
-            new DurableTaskResponses<TResponse>(call.ResponseStream, this),
+            new DurableTaskRequests<TRequest>(call.RequestStream, this, responses),
+            responses,
             call.ResponseHeadersAsync,
             call.GetStatus,
             call.GetTrailers,
-            call.Dispose);
+            () =>
+            {
+                this.DurableTaskEnded(responses, new OperationCanceledException());
+                call.Dispose();
+            });
     }
 
     /// <summary>
@@ -238,15 +245,56 @@ public sealed class HatchetDispatcherInterceptor : Interceptor
         }
     }
 
-    /// <summary>A message received on the durable-task stream: a durable run evicted from the worker gives its slot back.</summary>
+    /// <summary>
+    /// A message received on the durable-task stream: it ends the spans of the waits and spawns it answers, and a
+    /// durable run evicted from the worker gives its slot back.
+    /// </summary>
     internal void DurableTaskResponse(object? message)
     {
         try
         {
-            if (message is IMessage response && DispatcherMessages.EvictedTaskRunId(response) is { Length: > 0 } evicted)
+            if (message is not IMessage response)
+            {
+                return;
+            }
+
+            DurableSpans.Received(response);
+            if (DispatcherMessages.EvictedTaskRunId(response) is { Length: > 0 } evicted)
             {
                 this.health.TaskRuns.Ended(evicted, TaskRunOutcome.Evicted, this.instruments);
             }
+        }
+        catch (Exception exception)
+        {
+            this.Fault(exception);
+        }
+    }
+
+    /// <summary>
+    /// A message the worker writes on the durable-task stream: a wait or a spawn gets its span, and a spawn is sent as
+    /// a copy whose children carry the span's traceparent. Never throws: the worker's message is sent as it came
+    /// when anything fails.
+    /// </summary>
+    internal TRequest DurableTaskRequest<TRequest>(TRequest request, object stream)
+        where TRequest : class
+    {
+        try
+        {
+            return DurableSpans.Writing(request, stream, this.tracing) ?? request;
+        }
+        catch (Exception exception)
+        {
+            this.Fault(exception);
+            return request;
+        }
+    }
+
+    /// <summary>A durable-task stream ended, with the failure it ended with, if any.</summary>
+    internal void DurableTaskEnded(object stream, Exception? failure)
+    {
+        try
+        {
+            DurableSpans.StreamEnded(stream, failure);
         }
         catch (Exception exception)
         {

@@ -4,7 +4,9 @@ namespace OpenTelemetry.Hatchet.Dispatcher;
 
 /// <summary>
 /// The durable-task stream's responses as the caller reads them (the same instances, never copied), each shown to
-/// the interceptor first: the engine tells a worker there which durable runs have left it.
+/// the interceptor first: the engine tells a worker there which durable runs have left it, and answers the waits and
+/// spawns the worker wrote (<see cref="DurableTaskRequests{TRequest}"/>). The interceptor is also told when the
+/// stream ends. The instance names its stream to the interceptor.
 /// </summary>
 /// <remarks>
 /// An eviction the worker asked for is acknowledged only once the engine has evicted the task, which takes it off
@@ -18,10 +20,24 @@ internal sealed class DurableTaskResponses<TResponse>(IAsyncStreamReader<TRespon
 
     public async Task<bool> MoveNext(CancellationToken cancellationToken)
     {
-        var moved = await inner.MoveNext(cancellationToken).ConfigureAwait(false);
+        bool moved;
+        try
+        {
+            moved = await inner.MoveNext(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception)
+        {
+            interceptor.DurableTaskEnded(this, exception);
+            throw;
+        }
+
         if (moved)
         {
             interceptor.DurableTaskResponse(inner.Current);
+        }
+        else
+        {
+            interceptor.DurableTaskEnded(this, failure: null);
         }
 
         return moved;

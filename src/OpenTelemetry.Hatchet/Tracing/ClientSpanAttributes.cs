@@ -97,9 +97,16 @@ internal static class ClientSpanAttributes
     /// <summary><c>hatchet.bulk_push_event</c>: lines 636-645, as <see cref="RunWorkflows"/> with the events' keys.</summary>
     public static List<KeyValuePair<string, object?>> BulkPushEvent(IMessage request) => Bulk(request, "hatchet.num_events", "hatchet.unique_event_keys");
 
-    private static List<KeyValuePair<string, object?>> Bulk(IMessage request, string count, string names)
+    /// <summary>
+    /// <c>hatchet.run_workflows</c> of children spawned from a durable task (<c>_wrap_spawn_children_no_wait</c>, lines
+    /// 1224-1233), as <see cref="RunWorkflows"/> with the children of a <c>DurableTaskTriggerRunsRequest</c>.
+    /// </summary>
+    public static List<KeyValuePair<string, object?>> SpawnedRuns(IMessage triggerRuns)
+        => Bulk(triggerRuns, "hatchet.num_workflows", "hatchet.unique_workflow_names", DurableTaskMessages.TriggerOptsField);
+
+    private static List<KeyValuePair<string, object?>> Bulk(IMessage request, string count, string names, int itemsField = ItemsField)
     {
-        var items = ProtoFields.Repeated(request, ItemsField);
+        var items = ProtoFields.Repeated(request, itemsField);
         var unique = new List<string>(items.Count);
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var item in items)

@@ -106,6 +106,7 @@ internal static class TaskRunSpans
 
     public static void End(Activity? span, string taskRunId, string outcome)
     {
+        DurableSpans.RunEnded(taskRunId, outcome);
         if (span is null)
         {
             return;
@@ -124,6 +125,37 @@ internal static class TaskRunSpans
         {
             Activity.Current = previous;
         }
+    }
+
+    /// <summary>
+    /// The parent of a durable task's span (<see cref="DurableSpans"/>), as Python's: the <c>traceparent</c> in the
+    /// run's <c>additional_metadata</c> (<c>context=_parse_carrier_from_metadata(instance.action.additional_metadata)</c>,
+    /// instrumentor.py lines 1155, 1173, 1193, 1238), the parent of the run's own span. Without one Python's span is a
+    /// child of the task's current span; here that is the current span when it is the run's or under it (the task joined
+    /// its run's trace), else the run's span, and the current span, whatever it is, when the run has no span.
+    /// </summary>
+    public static ActivityContext DurableParent(string taskRunId)
+    {
+        if (!Open.TryGetValue(taskRunId, out var run))
+        {
+            return default;
+        }
+
+        // A run's span is begun with no current span: a parent it has came from its metadata.
+        if (run.ParentSpanId != default)
+        {
+            return new ActivityContext(run.TraceId, run.ParentSpanId, run.ActivityTraceFlags, run.TraceStateString, isRemote: true);
+        }
+
+        for (var current = Activity.Current; current is not null; current = current.Parent)
+        {
+            if (current == run)
+            {
+                return default;
+            }
+        }
+
+        return run.Context;
     }
 
     /// <summary>Makes the run's span current for the caller's flow until disposed; nothing when the run has none.</summary>
