@@ -124,9 +124,10 @@ public sealed class HatchetCollectorConnectionTests
     public static TheoryData<string, string?, string> RefusedSettings() => new()
     {
         { "HATCHET_CLIENT_TOKEN", null, "HATCHET_CLIENT_TOKEN='' is empty" },
-        { "HATCHET_CLIENT_TOKEN", "t0k3n", "HATCHET_CLIENT_TOKEN='t0k3n' is not a JWT" },
+        { "HATCHET_CLIENT_TOKEN", "t0k3n", "HATCHET_CLIENT_TOKEN='t0k3n' is not a JWT (a Hatchet API token starts with 'ey')" },
         { "HATCHET_CLIENT_TOKEN", "eyJhbGciOiJub25lIn0.bm90IGpzb24.c2ln", "HATCHET_CLIENT_TOKEN='eyJhb...' is a JWT whose payload is not base64url-encoded JSON" },
         { "HATCHET_CLIENT_TOKEN", HatchetTestTokens.Jwt(new() { ["sub"] = HatchetTestTokens.Tenant, ["server_url"] = "http://localhost:8080" }), "HATCHET_CLIENT_TOKEN='eyJhb...' is a JWT without the 'grpc_broadcast_address' claim" },
+        { "HATCHET_CLIENT_TOKEN", "eyJhbGciOiJub25lIn0.e30", "HATCHET_CLIENT_TOKEN='eyJhb...' is not a JWT (3 dot-separated parts; this one has 2)" },
         { "HATCHET_CLIENT_TOKEN", HatchetTestTokens.For("engine-without-port"), "grpc_broadcast_address claim 'engine-without-port' is not a host:port" },
         { "HATCHET_CLIENT_HOST_PORT", "http://engine:7070", "HATCHET_CLIENT_HOST_PORT='http://engine:7070' is not a host:port" },
         { "HATCHET_CLIENT_TLS_STRATEGY", "ssl", "HATCHET_CLIENT_TLS_STRATEGY='ssl' is not a TLS strategy" },
