@@ -69,12 +69,24 @@ internal sealed record HatchetEngineTls(bool Encrypted, string ServerName, X509C
 
     /// <summary>
     /// The handshake's options: the engine's certificate must chain to the root CA file when one is given (grpc's
-    /// <c>root_certificates</c> replaces the system's roots), and the client certificate goes along for mTLS. The
-    /// server name is checked by <see cref="HatchetEngineHandler"/>, which sets each request's host to it.
+    /// <c>root_certificates</c> replaces the system's roots), and name the server name, which replaces the address's
+    /// host in that check as grpc's <c>ssl_target_name_override</c> does (<c>connection.py</c> lines 73-75); the client
+    /// certificate goes along for mTLS.
     /// </summary>
-    public SslClientAuthenticationOptions ToSslOptions()
+    /// <param name="host">The host of the engine's address, which the handler checks the certificate against by itself.</param>
+    public SslClientAuthenticationOptions ToSslOptions(string host)
     {
         var options = new SslClientAuthenticationOptions();
+        if (!string.Equals(this.ServerName, host, StringComparison.OrdinalIgnoreCase))
+        {
+            // Every other check stands; only the name checked is the server name rather than the address's host.
+            var serverName = this.ServerName;
+            options.RemoteCertificateValidationCallback = (_, certificate, _, errors)
+                => (errors & ~SslPolicyErrors.RemoteCertificateNameMismatch) == SslPolicyErrors.None
+                    && certificate is X509Certificate2 presented
+                    && presented.MatchesHostname(serverName);
+        }
+
         if (this.RootCertificates is { } roots)
         {
             var policy = new X509ChainPolicy { TrustMode = X509ChainTrustMode.CustomRootTrust, RevocationMode = X509RevocationMode.NoCheck };

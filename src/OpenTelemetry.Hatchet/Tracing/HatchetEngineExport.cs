@@ -38,7 +38,7 @@ internal static class HatchetEngineExport
             Headers = $"authorization={connection.Authorization}",
         };
         var pause = options.HatchetEngineUnimplementedPause;
-        exporterOptions.HttpClientFactory = () => new HttpClient(HatchetEngineHandler.Create(connection, new EngineCollectorBackoff(pause)))
+        exporterOptions.HttpClientFactory = () => new HttpClient(new EngineCollectorBackoff(pause) { InnerHandler = HatchetEngineHandler.Create(connection) })
         {
             Timeout = TimeSpan.FromMilliseconds(exporterOptions.TimeoutMilliseconds),
         };
