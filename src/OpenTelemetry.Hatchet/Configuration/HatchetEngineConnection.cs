@@ -14,13 +14,13 @@ namespace OpenTelemetry.Hatchet.Configuration;
 /// <see cref="HatchetInstrumentationOptions.HatchetEngineToken"/>; otherwise, once
 /// <see cref="HatchetInstrumentationOptions.EnableHatchetCollector"/> asks for it, read as the Hatchet SDKs read their
 /// client's connection (<c>ClientConfig</c>, <c>sdks/python/hatchet_sdk/config.py</c> at upstream 89d130f):
-/// <c>HATCHET_CLIENT_TOKEN</c> is required (lines 187-197), the address is its <c>grpc_broadcast_address</c> claim
-/// unless <c>HATCHET_CLIENT_HOST_PORT</c> is set (lines 203-213), and the TLS variables say how to reach it
+/// <c>HATCHET_CLIENT_TOKEN</c> is required (lines 190-197), the address is its <c>grpc_broadcast_address</c> claim
+/// unless <c>HATCHET_CLIENT_HOST_PORT</c> is set (lines 205-213), and the TLS variables say how to reach it
 /// (<see cref="HatchetEngineTls"/>).
 /// </remarks>
 internal sealed record HatchetEngineConnection(Uri Address, string Token, HatchetEngineTls Tls)
 {
-    /// <summary>The <c>authorization</c> header of every call, as the Python SDK's exporter writes it (<c>instrumentor.py</c> line 362).</summary>
+    /// <summary>The <c>authorization</c> header of every call, as the Python SDK's exporter writes it (<c>instrumentor.py</c> line 360).</summary>
     public string Authorization => $"Bearer {this.Token}";
 
     /// <summary>The connection the options name, or <see langword="null"/> when they ask for none; what is wrong is added to <paramref name="failures"/>.</summary>
@@ -66,7 +66,7 @@ internal sealed record HatchetEngineConnection(Uri Address, string Token, Hatche
 
     private static HatchetEngineConnection? FromVariables(IConfiguration? configuration, List<string> failures)
     {
-        // config.py lines 187-197: a token is required, whatever else is set; the TypeScript SDK's ConfigLoader too.
+        // config.py lines 190-197: a token is required, whatever else is set; the TypeScript SDK's ConfigLoader too.
         var token = HatchetEnvironmentVariables.Read(configuration, HatchetEnvironmentVariables.Token);
         if (string.IsNullOrEmpty(token))
         {
@@ -79,7 +79,7 @@ internal sealed record HatchetEngineConnection(Uri Address, string Token, Hatche
             return null;
         }
 
-        // config.py lines 203-213: HATCHET_CLIENT_HOST_PORT, when set, overrides the token's grpc_broadcast_address.
+        // config.py lines 205-213: HATCHET_CLIENT_HOST_PORT, when set, overrides the token's grpc_broadcast_address.
         var set = HatchetEnvironmentVariables.Read(configuration, HostPort);
         var hostPort = string.IsNullOrEmpty(set) ? claims.GrpcBroadcastAddress : set;
         if (!Uri.TryCreate($"tcp://{hostPort}", UriKind.Absolute, out var parsed) || parsed.IsDefaultPort || parsed.AbsolutePath != "/"

@@ -5,7 +5,7 @@ namespace OpenTelemetry.Hatchet.Tracing;
 
 /// <summary>
 /// Stops sending spans to an engine that answered <c>UNIMPLEMENTED</c>, and tries again after a while, as the Python
-/// SDK's <c>_HatchetSpanExporter</c> does (<c>sdks/python/hatchet_sdk/opentelemetry/instrumentor.py</c> lines 80-112
+/// SDK's <c>_HatchetSpanExporter</c> does (<c>sdks/python/hatchet_sdk/opentelemetry/instrumentor.py</c> lines 79-121
 /// at upstream 89d130f; the TypeScript SDK's <c>HatchetExporterWrapper</c> alike): an engine without its OTLP collector
 /// (it registers <c>TraceService</c> only when it has one, <c>internal/services/grpc/server.go</c> lines 375-378, and
 /// grpc-go answers any other service <c>UNIMPLEMENTED</c>) is not asked for every batch, and an engine that gains one
