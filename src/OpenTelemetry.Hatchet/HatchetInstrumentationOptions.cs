@@ -29,14 +29,40 @@ public sealed class HatchetInstrumentationOptions
     /// </summary>
     public bool IndividualRunSpansForBulkRun { get; set; }
 
+    /// <summary>The configuration section the options are read from: <c>Hatchet:Instrumentation</c>.</summary>
+    public const string ConfigurationSectionName = "Hatchet:Instrumentation";
+
     /// <summary>
-    /// Gets or sets the Hatchet engine's gRPC address (<c>https://host:port</c>, or <c>http://</c> for an engine
-    /// without TLS) to send the package's spans to over OTLP, so that they show in the Hatchet dashboard, as the
-    /// Python SDK's <c>enable_hatchet_otel_collector</c> does. Default null: nothing is sent to the engine. Needs
+    /// The name of the <see cref="OpenTelemetry.Trace.BatchExportActivityProcessorOptions"/> that size the batch the spans
+    /// to the engine wait in. OpenTelemetry fills them from the <c>OTEL_BSP_*</c> variables; to set them in code,
+    /// <c>services.Configure&lt;BatchExportActivityProcessorOptions&gt;(HatchetEngineBatchOptionsName, ...)</c>.
+    /// </summary>
+    public const string HatchetEngineBatchOptionsName = "HatchetEngine";
+
+    /// <summary>
+    /// Gets or sets a value indicating whether the package's spans are sent to the Hatchet engine the worker's Hatchet
+    /// client connects to, so that they show in the Hatchet dashboard, as the Python SDK's
+    /// <c>enable_hatchet_otel_collector</c> and the TypeScript SDK's <c>enableHatchetCollector</c> send them. The engine
+    /// is read as those SDKs read their client's: <c>HATCHET_CLIENT_TOKEN</c> (the address from its claims),
+    /// <c>HATCHET_CLIENT_HOST_PORT</c>, <c>HATCHET_CLIENT_TLS_STRATEGY</c>, <c>HATCHET_CLIENT_TLS_ROOT_CA_FILE</c>,
+    /// <c>HATCHET_CLIENT_TLS_CERT_FILE</c>, <c>HATCHET_CLIENT_TLS_KEY_FILE</c> and <c>HATCHET_CLIENT_TLS_SERVER_NAME</c>;
+    /// one missing or wrong stops the host at startup, naming it. Default false (the SDKs turn it on by default; here
+    /// nothing leaves the worker unasked); <c>Hatchet:Instrumentation:EnableHatchetCollector</c> in configuration.
+    /// <see cref="HatchetEngineAddress"/>, when set, names the engine instead.
+    /// </summary>
+    public bool EnableHatchetCollector { get; set; }
+
+    /// <summary>
+    /// Gets or sets the Hatchet engine's gRPC address (<c>https://host:port</c>, checked against the system's roots, or
+    /// <c>http://</c> for an engine without TLS) to send the package's spans to over OTLP, named in code rather than
+    /// read from the Hatchet client's variables as <see cref="EnableHatchetCollector"/> reads it. Default null. Needs
     /// <see cref="HatchetEngineToken"/>.
     /// </summary>
     public Uri? HatchetEngineAddress { get; set; }
 
-    /// <summary>Gets or sets the API token the spans are sent to the engine with (<c>HATCHET_CLIENT_TOKEN</c>'s value).</summary>
+    /// <summary>Gets or sets the API token the spans are sent to <see cref="HatchetEngineAddress"/> with (<c>HATCHET_CLIENT_TOKEN</c>'s value).</summary>
     public string? HatchetEngineToken { get; set; }
+
+    /// <summary>Gets or sets how long no spans are sent after the engine answered <c>UNIMPLEMENTED</c>: 5 minutes, as Python's <c>_RETRY_AFTER</c>.</summary>
+    internal TimeSpan HatchetEngineUnimplementedPause { get; set; } = TimeSpan.FromMinutes(5);
 }

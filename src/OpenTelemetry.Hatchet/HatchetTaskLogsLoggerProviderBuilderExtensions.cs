@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
@@ -23,8 +24,9 @@ public static class HatchetTaskLogsLoggerProviderBuilderExtensions
     /// </summary>
     /// <remarks>
     /// The runs' spans must be asked for (<c>AddHatchetInstrumentation()</c> on the tracer provider), and the engine
-    /// named there (<see cref="HatchetInstrumentationOptions.HatchetEngineAddress"/> and
-    /// <see cref="HatchetInstrumentationOptions.HatchetEngineToken"/>); startup fails when it is not.
+    /// named there: <see cref="HatchetInstrumentationOptions.EnableHatchetCollector"/>, which reads it from the Hatchet
+    /// client's variables, or <see cref="HatchetInstrumentationOptions.HatchetEngineAddress"/> and
+    /// <see cref="HatchetInstrumentationOptions.HatchetEngineToken"/>; startup fails when it is not.
     /// </remarks>
     /// <param name="builder">The <see cref="LoggerProviderBuilder"/> being configured.</param>
     /// <param name="configure">Sets the forwarder's options in code.</param>
@@ -48,7 +50,7 @@ public static class HatchetTaskLogsLoggerProviderBuilderExtensions
         return builder.AddProcessor(static services =>
         {
             var options = services.GetRequiredService<IOptions<HatchetTaskLogOptions>>().Value;
-            var engine = services.GetRequiredService<IOptions<HatchetInstrumentationOptions>>().Value;
+            var engine = HatchetEngineConnection.Resolve(services.GetRequiredService<IOptions<HatchetInstrumentationOptions>>().Value, services.GetService<IConfiguration>())!;
             var meter = services.GetService<IMeterFactory>() is { } factory
                 ? HatchetWorkerMeter.CreateMeter(factory)
                 : new Meter(HatchetWorkerMeter.MeterName, HatchetWorkerMeter.Version);
@@ -68,7 +70,7 @@ public static class HatchetTaskLogsLoggerProviderBuilderExtensions
                 }
             }
 
-            var call = new PutLogCall(engine.HatchetEngineAddress!, engine.HatchetEngineToken, options.CallTimeout);
+            var call = new PutLogCall(engine, options.CallTimeout);
             var sender = new TaskLogSender(call, new TaskLogDrops(meter, Logger), options);
             return new HatchetTaskLogProcessor(sender);
         });

@@ -22,6 +22,16 @@ internal static class HatchetEnvironmentVariables
     public const string ExcludedAttributes = "HATCHET_CLIENT_OPENTELEMETRY_EXCLUDED_ATTRIBUTES";
     public const string IndividualRunSpans = "HATCHET_CLIENT_OPENTELEMETRY_INDIVIDUAL_RUN_SPANS_FOR_BULK_RUN";
 
+    // The Hatchet client's connection to the engine (ClientConfig and ClientTLSConfig in sdks/python/hatchet_sdk/config.py
+    // lines 25-34 and 142-157; the TypeScript SDK's ConfigLoader reads the same names).
+    public const string Token = "HATCHET_CLIENT_TOKEN";
+    public const string HostPort = "HATCHET_CLIENT_HOST_PORT";
+    public const string TlsStrategy = "HATCHET_CLIENT_TLS_STRATEGY";
+    public const string TlsRootCaFile = "HATCHET_CLIENT_TLS_ROOT_CA_FILE";
+    public const string TlsCertFile = "HATCHET_CLIENT_TLS_CERT_FILE";
+    public const string TlsKeyFile = "HATCHET_CLIENT_TLS_KEY_FILE";
+    public const string TlsServerName = "HATCHET_CLIENT_TLS_SERVER_NAME";
+
     public static string? Read(IConfiguration? configuration, string variable)
         => configuration is null ? Environment.GetEnvironmentVariable(variable) : configuration[variable];
 

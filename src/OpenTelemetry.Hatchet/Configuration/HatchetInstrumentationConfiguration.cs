@@ -6,15 +6,16 @@ using static OpenTelemetry.Hatchet.Configuration.HatchetEnvironmentVariables;
 namespace OpenTelemetry.Hatchet.Configuration;
 
 /// <summary>
-/// Fills <see cref="HatchetInstrumentationOptions"/> from the Python SDK's <c>HATCHET_CLIENT_OPENTELEMETRY_*</c>
-/// variables (<c>OpenTelemetryConfig</c> in <c>sdks/python/hatchet_sdk/config.py</c>), read through
-/// <see cref="IConfiguration"/> as the worker's other variables are.
+/// Fills <see cref="HatchetInstrumentationOptions"/> from configuration: the <c>Hatchet:Instrumentation</c> section,
+/// then the Python SDK's <c>HATCHET_CLIENT_OPENTELEMETRY_*</c> variables on top (<c>OpenTelemetryConfig</c> in
+/// <c>sdks/python/hatchet_sdk/config.py</c>), read through <see cref="IConfiguration"/> as the worker's other variables are.
 /// </summary>
 internal sealed class HatchetInstrumentationConfiguration(IConfiguration? configuration = null) : IConfigureOptions<HatchetInstrumentationOptions>
 {
     public void Configure(HatchetInstrumentationOptions options)
     {
         var failures = new List<string>();
+        BindSection(options, failures);
         if (ReadBoolean(configuration, IncludeTaskName, failures) is { } include)
         {
             options.IncludeTaskNameInStartStepRunSpanName = include;
@@ -45,6 +46,19 @@ internal sealed class HatchetInstrumentationConfiguration(IConfiguration? config
         if (failures.Count > 0)
         {
             throw new OptionsValidationException(Options.DefaultName, typeof(HatchetInstrumentationOptions), failures);
+        }
+    }
+
+    // The binder throws at the first value it cannot convert; its message names the key and the value.
+    private void BindSection(HatchetInstrumentationOptions options, List<string> failures)
+    {
+        try
+        {
+            configuration?.GetSection(HatchetInstrumentationOptions.ConfigurationSectionName).Bind(options);
+        }
+        catch (InvalidOperationException exception)
+        {
+            failures.Add(exception.Message);
         }
     }
 

@@ -1,14 +1,16 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Hatchet.Tracing;
 
 namespace OpenTelemetry.Hatchet.Configuration;
 
 /// <summary>
-/// Refuses, at startup, a Hatchet engine address the spans could not be sent to, and an excluded attribute the Python
+/// Refuses, at startup, a Hatchet engine the spans could not be sent to (<see cref="HatchetEngineConnection"/>: an
+/// address or token set in code, or the Hatchet client's variables once the collector is enabled), and an excluded attribute the Python
 /// SDK does not know (it refuses them too, <c>config.py</c> line 84 at upstream 89d130f): a misspelt name would
 /// otherwise exclude nothing, unnoticed.
 /// </summary>
-internal sealed class HatchetInstrumentationOptionsValidator : IValidateOptions<HatchetInstrumentationOptions>
+internal sealed class HatchetInstrumentationOptionsValidator(IConfiguration? configuration = null) : IValidateOptions<HatchetInstrumentationOptions>
 {
     public ValidateOptionsResult Validate(string? name, HatchetInstrumentationOptions options)
     {
@@ -18,18 +20,7 @@ internal sealed class HatchetInstrumentationOptionsValidator : IValidateOptions<
             failures.Add($"ExcludedAttributes names {Describe(unknown)}.");
         }
 
-        if (options.HatchetEngineAddress is { } address)
-        {
-            if (!address.IsAbsoluteUri || (address.Scheme != Uri.UriSchemeHttps && address.Scheme != Uri.UriSchemeHttp))
-            {
-                failures.Add($"HatchetEngineAddress='{address}' is not the engine's gRPC address: use https://host:port, or http://host:port for an engine without TLS.");
-            }
-
-            if (string.IsNullOrWhiteSpace(options.HatchetEngineToken))
-            {
-                failures.Add($"HatchetEngineToken='{options.HatchetEngineToken}' is empty, but HatchetEngineAddress='{address}' asks for spans to be sent to the engine: use the worker's HATCHET_CLIENT_TOKEN.");
-            }
-        }
+        HatchetEngineConnection.Read(options, configuration, failures);
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }

@@ -2,9 +2,9 @@ namespace OpenTelemetry.Hatchet;
 
 /// <summary>
 /// How <c>AddHatchetTaskLogs()</c> forwards the log records a task run writes to the Hatchet engine
-/// (<c>EventsService/PutLog</c>), so that they show beside the run in the Hatchet dashboard. The engine's address and
-/// token are <see cref="HatchetInstrumentationOptions.HatchetEngineAddress"/> and
-/// <see cref="HatchetInstrumentationOptions.HatchetEngineToken"/>, the ones the spans are sent to the engine with.
+/// (<c>EventsService/PutLog</c>), so that they show beside the run in the Hatchet dashboard. The engine is the one the
+/// spans are sent to (<see cref="HatchetInstrumentationOptions.EnableHatchetCollector"/> or
+/// <see cref="HatchetInstrumentationOptions.HatchetEngineAddress"/>): the same address, TLS and token.
 /// </summary>
 public sealed class HatchetTaskLogOptions
 {

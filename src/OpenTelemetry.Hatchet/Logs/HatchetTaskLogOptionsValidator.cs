@@ -26,9 +26,9 @@ internal sealed class HatchetTaskLogOptionsValidator(IOptions<HatchetInstrumenta
             failures.Add($"HatchetTaskLogOptions.ShutdownTimeout={options.ShutdownTimeout} must be more than zero.");
         }
 
-        if (engine.Value.HatchetEngineAddress is null)
+        if (engine.Value is { HatchetEngineAddress: null, EnableHatchetCollector: false })
         {
-            failures.Add("HatchetEngineAddress is not set, but AddHatchetTaskLogs() asks for task logs to be sent to the engine: set HatchetInstrumentationOptions.HatchetEngineAddress and HatchetEngineToken (AddHatchetInstrumentation(options => ...)).");
+            failures.Add("HatchetEngineAddress is not set and EnableHatchetCollector is off, but AddHatchetTaskLogs() asks for task logs to be sent to the engine: turn EnableHatchetCollector on (the engine is then read from HATCHET_CLIENT_TOKEN and the other HATCHET_CLIENT_* variables), or set HatchetEngineAddress and HatchetEngineToken (AddHatchetInstrumentation(options => ...)).");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

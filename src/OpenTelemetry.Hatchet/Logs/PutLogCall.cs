@@ -1,11 +1,12 @@
 using Grpc.Core;
 using Grpc.Net.Client;
+using OpenTelemetry.Hatchet.Configuration;
 
 namespace OpenTelemetry.Hatchet.Logs;
 
 /// <summary>
-/// The engine's <c>/EventsService/PutLog</c>, called over a channel of its own to the address the spans are sent to,
-/// with the <c>authorization: Bearer {token}</c> the Python SDK sends (<c>create_authorization_header</c>,
+/// The engine's <c>/EventsService/PutLog</c>, called over a channel of its own to the engine the spans are sent to
+/// (<see cref="HatchetEngineConnection"/>: its address, TLS and token), with the <c>authorization: Bearer {token}</c> the Python SDK sends (<c>create_authorization_header</c>,
 /// <c>clients/events.py</c> line 387 at upstream 89d130f). Requests are bytes written by
 /// <see cref="PutLogRequestEncoder"/>; the answer, an empty <c>PutLogResponse</c>, is not read.
 /// </summary>
@@ -20,11 +21,11 @@ internal sealed class PutLogCall : IDisposable
     private readonly Metadata headers;
     private readonly TimeSpan timeout;
 
-    public PutLogCall(Uri address, string? token, TimeSpan timeout)
+    public PutLogCall(HatchetEngineConnection engine, TimeSpan timeout)
     {
-        this.channel = GrpcChannel.ForAddress(address);
+        this.channel = GrpcChannel.ForAddress(engine.Address, new GrpcChannelOptions { HttpHandler = HatchetEngineHandler.Create(engine) });
         this.invoker = this.channel.CreateCallInvoker();
-        this.headers = new Metadata { { "authorization", $"Bearer {token}" } };
+        this.headers = new Metadata { { "authorization", engine.Authorization } };
         this.timeout = timeout;
     }
 

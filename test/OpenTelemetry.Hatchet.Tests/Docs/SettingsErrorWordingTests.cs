@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Hatchet.Configuration;
+using OpenTelemetry.Hatchet.Tests.Example;
 using OpenTelemetry.Hatchet.Tests.Infrastructure;
 
 namespace OpenTelemetry.Hatchet.Tests.Docs;
@@ -25,6 +26,13 @@ public sealed partial class SettingsErrorWordingTests
         .. Configure(new Dictionary<string, string?> { [HatchetVariables.Enabled] = "maybe", [HatchetVariables.Port] = "abc", [HatchetVariables.EventLoopBlockThreshold] = "soon" }),
         .. ConfigureInstrumentation(new Dictionary<string, string?> { ["HATCHET_CLIENT_OPENTELEMETRY_EXCLUDED_ATTRIBUTES"] = "payload" }),
         .. new HatchetInstrumentationOptionsValidator().Validate(null, new HatchetInstrumentationOptions { HatchetEngineAddress = new Uri("ftp://engine:7070") }).Failures!,
+        .. ReadConnection(new() { ["HATCHET_CLIENT_TOKEN"] = null }),
+        .. ReadConnection(new() { ["HATCHET_CLIENT_TOKEN"] = "t0k3n" }),
+        .. ReadConnection(new() { ["HATCHET_CLIENT_TOKEN"] = HatchetTestTokens.For("engine-without-port") }),
+        .. ReadConnection(new() { ["HATCHET_CLIENT_TOKEN"] = HatchetTestTokens.For("127.0.0.1:7070"), ["HATCHET_CLIENT_HOST_PORT"] = "http://engine:7070" }),
+        .. ReadConnection(new() { ["HATCHET_CLIENT_TOKEN"] = HatchetTestTokens.For("127.0.0.1:7070"), ["HATCHET_CLIENT_TLS_STRATEGY"] = "ssl" }),
+        .. ReadConnection(new() { ["HATCHET_CLIENT_TOKEN"] = HatchetTestTokens.For("127.0.0.1:7070"), ["HATCHET_CLIENT_TLS_STRATEGY"] = "mtls" }),
+        .. ReadConnection(new() { ["HATCHET_CLIENT_TOKEN"] = HatchetTestTokens.For("127.0.0.1:7070"), ["HATCHET_CLIENT_TLS_ROOT_CA_FILE"] = "/nonexistent/ca.pem" }),
     ];
 
     [Theory]
@@ -34,7 +42,7 @@ public sealed partial class SettingsErrorWordingTests
 
     [Fact]
     public void Every_kind_of_bad_setting_is_among_those_checked()
-        => AllErrors().Should().HaveCount(11, "five options and three variables of the worker; one variable, the engine address and its token of the tracing");
+        => AllErrors().Should().HaveCount(20, "five options and three variables of the worker; one variable, the engine address and its token of the tracing; the engine connection's token (missing, not a JWT, its address), host and port, TLS strategy, mTLS's three files and the root CA file");
 
     private static IEnumerable<string> Validate(HatchetWorkerMetricsOptions options)
         => new HatchetWorkerMetricsOptionsValidator().Validate(null, options).Failures!;
@@ -43,6 +51,13 @@ public sealed partial class SettingsErrorWordingTests
     {
         var configure = () => new HatchetWorkerMetricsConfiguration(new ConfigurationBuilder().AddInMemoryCollection(variables).Build()).Configure(new HatchetWorkerMetricsOptions());
         return configure.Should().Throw<OptionsValidationException>().Which.Failures;
+    }
+
+    private static List<string> ReadConnection(Dictionary<string, string?> variables)
+    {
+        var failures = new List<string>();
+        HatchetEngineConnection.Read(new HatchetInstrumentationOptions { EnableHatchetCollector = true }, new ConfigurationBuilder().AddInMemoryCollection(variables).Build(), failures);
+        return failures.Should().NotBeEmpty().And.Subject.ToList();
     }
 
     private static IEnumerable<string> ConfigureInstrumentation(Dictionary<string, string?> variables)

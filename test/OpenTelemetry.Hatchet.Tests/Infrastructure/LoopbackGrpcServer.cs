@@ -13,13 +13,20 @@ namespace OpenTelemetry.Hatchet.Tests.Infrastructure;
 /// </summary>
 internal static class LoopbackGrpcServer
 {
-    /// <summary>Starts the server; <paramref name="map"/> maps the stand-in's services, <paramref name="services"/> adds what they need.</summary>
-    public static async Task<WebApplication> StartAsync<TStandIn>(int port, TStandIn standIn, Action<WebApplication> map, Action<IServiceCollection>? services = null)
+    /// <summary>
+    /// Starts the server; <paramref name="map"/> maps the stand-in's services, <paramref name="services"/> adds what
+    /// they need, <paramref name="listen"/> sets up the port further (TLS, for an engine behind it).
+    /// </summary>
+    public static async Task<WebApplication> StartAsync<TStandIn>(int port, TStandIn standIn, Action<WebApplication> map, Action<IServiceCollection>? services = null, Action<ListenOptions>? listen = null)
         where TStandIn : class
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, port, listen => listen.Protocols = HttpProtocols.Http2));
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, port, options =>
+        {
+            options.Protocols = HttpProtocols.Http2;
+            listen?.Invoke(options);
+        }));
         builder.Services.AddGrpc();
         builder.Services.AddSingleton(standIn);
         services?.Invoke(builder.Services);

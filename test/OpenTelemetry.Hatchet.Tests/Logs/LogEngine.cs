@@ -37,10 +37,15 @@ internal sealed class LogEngine : IAsyncDisposable
     /// <summary>Gets the requests answered OK, in order.</summary>
     public ConcurrentQueue<PutLogRequest> Accepted { get; } = new();
 
-    public static async Task<LogEngine> StartAsync()
+    /// <summary>Starts the engine; over TLS with <paramref name="tls"/>'s server certificate when given.</summary>
+    public static async Task<LogEngine> StartAsync(Example.TestCertificates? tls = null)
     {
         var engine = new LogEngine(FreeTcpPort.Next());
-        engine.app = await LoopbackGrpcServer.StartAsync(engine.Address.Port, engine, app => app.MapGrpcService<EventsIngestor>());
+        engine.app = await LoopbackGrpcServer.StartAsync(
+            engine.Address.Port,
+            engine,
+            app => app.MapGrpcService<EventsIngestor>(),
+            listen: tls is null ? null : listen => listen.UseHttps(tls.Server));
         return engine;
     }
 

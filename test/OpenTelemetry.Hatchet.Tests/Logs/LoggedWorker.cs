@@ -67,15 +67,19 @@ internal sealed class LoggedWorker : IAsyncDisposable
     /// <summary>Gets the records counted as dropped, by reason.</summary>
     public ConcurrentDictionary<string, long> Dropped { get; } = new();
 
-    public static async Task<LoggedWorker> StartAsync(Action<HatchetTaskLogOptions>? configure = null, LogEngine? engine = null)
+    /// <summary>Starts a worker whose task logs go to <paramref name="engine"/>, named in code, or by <paramref name="settings"/> when given.</summary>
+    public static async Task<LoggedWorker> StartAsync(Action<HatchetTaskLogOptions>? configure = null, LogEngine? engine = null, Dictionary<string, string?>? settings = null)
     {
         engine ??= await LogEngine.StartAsync();
         var dispatcher = await TestDispatcher.StartAsync();
-        var host = await WorkerHost.StartAsync(services: services => services.AddOpenTelemetry()
+        var host = await WorkerHost.StartAsync(settings: settings, services: services => services.AddOpenTelemetry()
             .WithTracing(tracing => tracing.AddHatchetInstrumentation(options =>
             {
-                options.HatchetEngineAddress = engine.Address;
-                options.HatchetEngineToken = Token;
+                if (settings is null)
+                {
+                    options.HatchetEngineAddress = engine.Address;
+                    options.HatchetEngineToken = Token;
+                }
             }))
             .WithLogging(logging => logging.AddHatchetTaskLogs(configure)));
         var worker = TestWorker.Intercepted(dispatcher.Address, host.Host.Services.GetRequiredService<HatchetDispatcherInterceptor>());
