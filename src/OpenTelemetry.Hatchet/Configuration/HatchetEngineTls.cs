@@ -25,6 +25,17 @@ internal sealed record HatchetEngineTls(bool Encrypted, string ServerName, X509C
     /// <summary>No TLS, for an engine named in code (<c>http://</c>).</summary>
     public static HatchetEngineTls Clear(string host) => new(Encrypted: false, host, null, null);
 
+    /// <summary>Lets go of the certificates read from files, for a copy read only to check the settings.</summary>
+    public void ReleaseCertificates()
+    {
+        foreach (var root in this.RootCertificates ?? [])
+        {
+            root.Dispose();
+        }
+
+        this.ClientCertificate?.Dispose();
+    }
+
     /// <summary>Reads the variables; what is wrong is added to <paramref name="failures"/>.</summary>
     /// <param name="configuration">Where the variables are read.</param>
     /// <param name="host">The engine's host: the server name unless <c>HATCHET_CLIENT_TLS_SERVER_NAME</c> is set.</param>

@@ -20,7 +20,8 @@ internal sealed class HatchetInstrumentationOptionsValidator(IConfiguration? con
             failures.Add($"ExcludedAttributes names {Describe(unknown)}.");
         }
 
-        HatchetEngineConnection.Read(options, configuration, failures);
+        // Read to check it; the exporter and the task-log sender read their own copy when they start.
+        HatchetEngineConnection.Read(options, configuration, failures)?.Tls.ReleaseCertificates();
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }

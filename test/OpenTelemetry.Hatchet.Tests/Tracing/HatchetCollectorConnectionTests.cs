@@ -118,7 +118,7 @@ public sealed class HatchetCollectorConnectionTests
 
         // Without a flush: the default delay (5 s) is past this deadline, and the default batch (512) takes all three at once.
         await Eventually.Until(() => engine.ExportSizes.Count >= 3, "three exports", timeout: TimeSpan.FromSeconds(3));
-        engine.ExportSizes.Should().AllBeEquivalentTo(1);
+        engine.ExportSizes.Should().AllBeEquivalentTo(1, "the exports' sizes were {0}", string.Join(", ", engine.ExportSizes));
     }
 
     public static TheoryData<string, string?, string> RefusedSettings() => new()
