@@ -240,15 +240,7 @@ internal sealed class TestDispatcher : IAsyncDisposable
             state.durableStreams[responses] = true;
             try
             {
-                var writing = Task.Run(
-                    async () =>
-                    {
-                        await foreach (var response in responses.Reader.ReadAllAsync(context.CancellationToken))
-                        {
-                            await responseStream.WriteAsync(response, context.CancellationToken);
-                        }
-                    },
-                    CancellationToken.None);
+                var writing = ResponsePump.Start(responses.Reader, responseStream, context.CancellationToken);
                 await foreach (var request in requestStream.ReadAllAsync(context.CancellationToken))
                 {
                     switch (request.MessageCase)

@@ -165,15 +165,7 @@ internal sealed class DurableTaskEngine : IAsyncDisposable
             engine.streams[responses] = true;
             try
             {
-                var writing = Task.Run(
-                    async () =>
-                    {
-                        await foreach (var response in responses.Reader.ReadAllAsync(context.CancellationToken))
-                        {
-                            await responseStream.WriteAsync(response, context.CancellationToken);
-                        }
-                    },
-                    CancellationToken.None);
+                var writing = ResponsePump.Start(responses.Reader, responseStream, context.CancellationToken);
                 var reading = Task.Run(
                     async () =>
                     {
