@@ -36,10 +36,6 @@ internal sealed partial class TaskRuns(Dispatcher.DispatcherClient dispatcher, M
 
     private async Task RunAsync(AssignedAction action)
     {
-        // With tracing asked for, the task's logs (and any span it starts) belong to the run's trace, which is how
-        // AddHatchetTaskLogs() knows to send them to the engine for this run.
-        using var trace = OpenTelemetry.Hatchet.HatchetDispatcherInterceptor.JoinTaskRunTrace(action.TaskRunExternalId);
-
         // runner.py lines 775-782: STARTED with no payload, then COMPLETED with the output as JSON (lines 314-325).
         await this.SendAsync(action, StepActionEventType.StepEventTypeStarted, payload: string.Empty).ConfigureAwait(false);
         if (action.ActionId != ExampleWorkflow.Action)
@@ -51,13 +47,20 @@ internal sealed partial class TaskRuns(Dispatcher.DispatcherClient dispatcher, M
         string output;
         try
         {
-            output = ExampleWorkflow.Run(action.ActionPayload, taskLogger);
+            // The task's own code runs in the run's trace: what it logs (and any span it starts) belongs to the run,
+            // and AddHatchetTaskLogs() sends its logs to the engine. Only the task's code, as the Python SDK's runner
+            // sets the run's context (ctx_step_run_id) inside the task alone (runner.py lines 360-371): the worker's
+            // own calls and logs about the run, its events included, stay out of it.
+            using (OpenTelemetry.Hatchet.HatchetDispatcherInterceptor.JoinTaskRunTrace(action.TaskRunExternalId))
+            {
+                output = ExampleWorkflow.Run(action.ActionPayload, taskLogger);
+            }
         }
         catch (Exception exception)
         {
             // runner.py lines 288-311: whatever the task throws fails the run: FAILED with the error as
             // TaskRunError.serialize writes it, should_not_retry false (only a NonRetryableException sets it), then
-            // "failed step run" logged at ERROR (the task has no retries left); in the run's trace, so it is sent too.
+            // "failed step run" logged at ERROR (the task has no retries left).
             await this.SendAsync(action, StepActionEventType.StepEventTypeFailed, TaskRunError.Serialize(exception, action.TaskRunExternalId)).ConfigureAwait(false);
             LogTaskRunFailed(logger, action.ActionId, action.TaskRunExternalId, TaskRunError.Serialize(exception));
             return;
