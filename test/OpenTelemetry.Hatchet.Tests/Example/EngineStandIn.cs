@@ -211,6 +211,22 @@ internal sealed class EngineStandIn : IAsyncDisposable
             Interlocked.Increment(ref engine.openStreams);
             engine.listenerEstablished |= session;
             engine.Journal.Enqueue("listen-opened");
+
+            // The stream ends when the worker ends it: recorded in the cancellation's own callback, not when the loop
+            // below next runs (a channel's reader resumes on the thread pool, which let a call that came after the
+            // end, the worker's Unsubscribe, be journaled before it: seen once in a full run).
+            var ended = 0;
+            void End()
+            {
+                if (Interlocked.Exchange(ref ended, 1) == 0)
+                {
+                    engine.streams.TryRemove(assigned, out _);
+                    Interlocked.Decrement(ref engine.openStreams);
+                    engine.Journal.Enqueue("listen-ended");
+                }
+            }
+
+            using var ending = context.CancellationToken.Register(End);
             try
             {
                 // Like grpc-go, nothing is sent on the stream but the runs assigned to the worker (subscribed_worker_v1.go
@@ -225,9 +241,7 @@ internal sealed class EngineStandIn : IAsyncDisposable
             }
             finally
             {
-                engine.streams.TryRemove(assigned, out _);
-                Interlocked.Decrement(ref engine.openStreams);
-                engine.Journal.Enqueue("listen-ended");
+                End();
             }
         }
     }
