@@ -1,4 +1,5 @@
 using OpenTelemetry.Hatchet;
+using OpenTelemetry.Logs;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
 using WorkerService;
@@ -9,16 +10,40 @@ var builder = Host.CreateApplicationBuilder(args);
 // HATCHET_CLIENT_WORKER_HEALTHCHECK_ENABLED is true, /health and /metrics on port 8001.
 builder.Services.AddOpenTelemetry().WithHatchetWorkerMetrics();
 
-// Task-run traces, named as the Python SDK's, sent over OTLP to the collector the user names with the standard
-// OTEL_EXPORTER_OTLP_ENDPOINT; without it nothing is traced.
-if (!string.IsNullOrEmpty(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
-{
-    builder.Services.AddOpenTelemetry().WithTracing(tracing => tracing.AddHatchetInstrumentation().AddOtlpExporter());
-}
-
 try
 {
-    if (HatchetConnection.From(builder.Configuration) is { } connection)
+    var connection = HatchetConnection.From(builder.Configuration);
+    var otlp = !string.IsNullOrEmpty(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
+    var engine = connection is { TelemetryUnreachable: null } ? connection : null;
+    if (otlp || engine is not null)
+    {
+        // Task-run traces, named as the Python SDK's: sent to the engine the worker connects to, which shows them in
+        // the Hatchet dashboard, and over OTLP to the collector named by the standard OTEL_EXPORTER_OTLP_ENDPOINT.
+        builder.Services.AddOpenTelemetry().WithTracing(tracing =>
+        {
+            tracing.AddHatchetInstrumentation(options =>
+            {
+                if (engine is not null)
+                {
+                    options.HatchetEngineAddress = engine.Address;
+                    options.HatchetEngineToken = engine.Token;
+                }
+            });
+            if (otlp)
+            {
+                tracing.AddOtlpExporter();
+            }
+        });
+    }
+
+    if (engine is not null)
+    {
+        // The task's logs beside its run in the Hatchet dashboard, as the Python SDK sends them: every record written
+        // while a run is the current trace (TaskRuns joins it) goes to the engine's PutLog.
+        builder.Services.AddOpenTelemetry().WithLogging(logging => logging.AddHatchetTaskLogs());
+    }
+
+    if (connection is not null)
     {
         // A real worker: clients generated from the engine's protos. The dispatcher's is wired with the
         // interceptor, which reads the status from the connection itself.

@@ -8,7 +8,11 @@ namespace WorkerService;
 /// Runs the task runs the engine assigns, each on its own, and tells the engine what happened to each with
 /// <c>SendStepActionEvent</c>: STARTED, then COMPLETED with the task's output or FAILED with the error.
 /// </summary>
-internal sealed partial class TaskRuns(Dispatcher.DispatcherClient dispatcher, Metadata headers, ILogger logger)
+/// <param name="dispatcher">The engine's dispatcher.</param>
+/// <param name="headers">Every call's metadata.</param>
+/// <param name="logger">The worker's logger.</param>
+/// <param name="taskLogger">The logger the task writes to.</param>
+internal sealed partial class TaskRuns(Dispatcher.DispatcherClient dispatcher, Metadata headers, ILogger logger, ILogger taskLogger)
 {
     private static readonly TimeSpan MaxEventBackoff = TimeSpan.FromSeconds(10);
     private const int EventAttempts = 20;
@@ -32,9 +36,6 @@ internal sealed partial class TaskRuns(Dispatcher.DispatcherClient dispatcher, M
 
     private async Task RunAsync(AssignedAction action)
     {
-        // With tracing asked for, the task's logs (and any span it starts) belong to the run's trace.
-        using var trace = OpenTelemetry.Hatchet.HatchetDispatcherInterceptor.JoinTaskRunTrace(action.TaskRunExternalId);
-
         // runner.py lines 775-782: STARTED with no payload, then COMPLETED with the output as JSON (lines 314-325).
         await this.SendAsync(action, StepActionEventType.StepEventTypeStarted, payload: string.Empty).ConfigureAwait(false);
         if (action.ActionId != ExampleWorkflow.Action)
@@ -43,7 +44,28 @@ internal sealed partial class TaskRuns(Dispatcher.DispatcherClient dispatcher, M
             return;
         }
 
-        var output = ExampleWorkflow.Run(action.ActionPayload);
+        string output;
+        try
+        {
+            // The task's own code runs in the run's trace: what it logs (and any span it starts) belongs to the run,
+            // and AddHatchetTaskLogs() sends its logs to the engine. Only the task's code, as the Python SDK's runner
+            // sets the run's context (ctx_step_run_id) inside the task alone (runner.py lines 360-371): the worker's
+            // own calls and logs about the run, its events included, stay out of it.
+            using (OpenTelemetry.Hatchet.HatchetDispatcherInterceptor.JoinTaskRunTrace(action.TaskRunExternalId))
+            {
+                output = ExampleWorkflow.Run(action.ActionPayload, taskLogger);
+            }
+        }
+        catch (Exception exception)
+        {
+            // runner.py lines 288-311: whatever the task throws fails the run: FAILED with the error as
+            // TaskRunError.serialize writes it, should_not_retry false (only a NonRetryableException sets it), then
+            // "failed step run" logged at ERROR (the task has no retries left).
+            await this.SendAsync(action, StepActionEventType.StepEventTypeFailed, TaskRunError.Serialize(exception, action.TaskRunExternalId)).ConfigureAwait(false);
+            LogTaskRunFailed(logger, action.ActionId, action.TaskRunExternalId, TaskRunError.Serialize(exception));
+            return;
+        }
+
         await this.SendAsync(action, StepActionEventType.StepEventTypeCompleted, output).ConfigureAwait(false);
         LogTaskRun(logger, action.TaskRunExternalId, action.ActionId);
     }
@@ -95,6 +117,9 @@ internal sealed partial class TaskRuns(Dispatcher.DispatcherClient dispatcher, M
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Task run {TaskRunId} of {Action} done")]
     private static partial void LogTaskRun(ILogger logger, string taskRunId, string action);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "failed step run: {Action}/{TaskRunId}\n{Error}")]
+    private static partial void LogTaskRunFailed(ILogger logger, string action, string taskRunId, string error);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Could not send the {Type} event of task run {TaskRunId}: {Status}; the engine will time the run out and retry it as configured")]
     private static partial void LogEventLost(ILogger logger, StepActionEventType type, string taskRunId, Status status);

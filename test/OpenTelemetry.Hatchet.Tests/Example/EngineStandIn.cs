@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
+using System.Threading.Channels;
 using Grpc.Core;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -8,6 +9,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using OpenTelemetry.Hatchet.Tests.Infrastructure;
+using OpenTelemetry.Hatchet.Tests.Logs;
 
 namespace OpenTelemetry.Hatchet.Tests.Example;
 
@@ -19,18 +21,22 @@ namespace OpenTelemetry.Hatchet.Tests.Example;
 /// <remarks>
 /// Its dispatcher follows the engine's rules that matter here (<c>internal/services/dispatcher/server.go</c> at
 /// upstream 89d130f): a heartbeat is refused with FAILED_PRECONDITION once a listen stream existed and none is
-/// open, and NOT_FOUND for an unknown worker. It keeps a journal of the calls, in order, for the stop-order test.
+/// open, and NOT_FOUND for an unknown worker. It keeps a journal of the calls, in order, for the stop-order test. It
+/// hands out the task runs a test assigns, records the worker's events about them, and serves
+/// <c>EventsService/PutLog</c> on the same port, as the engine does (<see cref="Logs"/>).
 /// </remarks>
 internal sealed class EngineStandIn : IAsyncDisposable
 {
     private readonly TestCertificates? certificates;
     private readonly bool requireClientCertificate;
+    private readonly ConcurrentDictionary<Channel<AssignedAction>, byte> streams = new();
     private WebApplication? app;
 
     private EngineStandIn(TestCertificates? certificates, bool requireClientCertificate)
     {
         this.certificates = certificates;
         this.requireClientCertificate = requireClientCertificate;
+        this.Logs = LogEngine.Beside(new Uri($"{(certificates is null ? "http" : "https")}://{this.HostPort}"));
     }
 
     public int Port { get; } = FreeTcpPort.Next();
@@ -43,6 +49,12 @@ internal sealed class EngineStandIn : IAsyncDisposable
 
     /// <summary>Gets the calls in the order they happened: "register", "listen-opened", "listen-ended", "heartbeat", "heartbeat-refused", "unsubscribe".</summary>
     public ConcurrentQueue<string> Journal { get; } = new();
+
+    /// <summary>Gets every <c>SendStepActionEvent</c> the worker sent, in order of arrival.</summary>
+    public ConcurrentQueue<StepActionEvent> Events { get; } = new();
+
+    /// <summary>Gets the engine's <c>EventsService</c>, on the same port: every <c>PutLog</c> it received, with every field.</summary>
+    public LogEngine Logs { get; }
 
     /// <summary>Gets the subjects of the client certificates the engine was shown.</summary>
     public ConcurrentQueue<string> ClientCertificates { get; } = new();
@@ -98,9 +110,11 @@ internal sealed class EngineStandIn : IAsyncDisposable
         builder.Services.AddGrpc();
         builder.Services.AddSingleton(this);
         builder.Services.AddSingleton(this.Workflows);
+        builder.Services.AddSingleton(this.Logs);
         var application = builder.Build();
         application.MapGrpcService<Dispatcher>();
         application.MapGrpcService<TestAdminService>();
+        LogEngine.Map(application);
         await application.StartAsync(TestContext.Current.CancellationToken);
         this.app = application;
     }
@@ -113,6 +127,18 @@ internal sealed class EngineStandIn : IAsyncDisposable
             this.app = null;
             await application.StopAsync(new CancellationToken(canceled: true));
             await application.DisposeAsync();
+        }
+    }
+
+    /// <summary>
+    /// Hands a task run to the worker on its open listen stream, as <c>sendTasksToWorker</c> does
+    /// (<c>internal/services/dispatcher/dispatcher.go</c> lines 1059-1070: the first session that takes it).
+    /// </summary>
+    public void Assign(AssignedAction action)
+    {
+        if (!this.streams.Keys.Any(stream => stream.Writer.TryWrite(action)))
+        {
+            throw new InvalidOperationException("No listen stream is open to assign the run on.");
         }
     }
 
@@ -135,11 +161,11 @@ internal sealed class EngineStandIn : IAsyncDisposable
         }
 
         public override Task ListenV2(WorkerListenRequest request, IServerStreamWriter<AssignedAction> responseStream, ServerCallContext context)
-            => engine.WithoutListenV2 ? throw Unknown(nameof(this.ListenV2)) : this.HoldAsync(context, session: true);
+            => engine.WithoutListenV2 ? throw Unknown(nameof(this.ListenV2)) : this.HoldAsync(responseStream, context, session: true);
 
         // server.go lines 239-277: the old Listen keeps the worker's heartbeat itself while it is open.
         public override Task Listen(WorkerListenRequest request, IServerStreamWriter<AssignedAction> responseStream, ServerCallContext context)
-            => this.HoldAsync(context, session: false);
+            => this.HoldAsync(responseStream, context, session: false);
 
         public override Task<HeartbeatResponse> Heartbeat(HeartbeatRequest request, ServerCallContext context)
         {
@@ -171,6 +197,20 @@ internal sealed class EngineStandIn : IAsyncDisposable
             return Task.FromResult(new HeartbeatResponse());
         }
 
+        public override Task<ActionEventResponse> SendStepActionEvent(StepActionEvent request, ServerCallContext context)
+        {
+            engine.Events.Enqueue(request);
+
+            // server.go lines 1287-1297 (sendStepActionEventV1): a run id that is not a UUID is INVALID_ARGUMENT; else
+            // the event is taken and answered with the tenant and the worker (lines 1455-1458 and 1515-1518).
+            if (!Guid.TryParse(request.TaskRunExternalId, out _))
+            {
+                throw new RpcException(new Grpc.Core.Status(StatusCode.InvalidArgument, $"invalid task external run id {request.TaskRunExternalId}"));
+            }
+
+            return Task.FromResult(new ActionEventResponse { TenantId = HatchetTestTokens.Tenant, WorkerId = request.WorkerId });
+        }
+
         public override Task<WorkerUnsubscribeResponse> Unsubscribe(WorkerUnsubscribeRequest request, ServerCallContext context)
         {
             engine.Journal.Enqueue("unsubscribe");
@@ -182,23 +222,44 @@ internal sealed class EngineStandIn : IAsyncDisposable
             => new(new Grpc.Core.Status(StatusCode.Unimplemented, $"unknown method {method} for service Dispatcher"));
 
         // A ListenV2 call is a session (server.go lines 335-354), which the heartbeat rule reads; the old Listen is not.
-        private async Task HoldAsync(ServerCallContext context, bool session)
+        private async Task HoldAsync(IServerStreamWriter<AssignedAction> responseStream, ServerCallContext context, bool session)
         {
+            var assigned = Channel.CreateUnbounded<AssignedAction>();
+            engine.streams[assigned] = 0;
             Interlocked.Increment(ref engine.openStreams);
             engine.listenerEstablished |= session;
             engine.Journal.Enqueue("listen-opened");
+
+            // The stream ends when the worker ends it: recorded in the cancellation's own callback, not when the loop
+            // below next runs (a channel's reader resumes on the thread pool, which let a call that came after the
+            // end, the worker's Unsubscribe, be journaled before it: seen once in a full run).
+            var ended = 0;
+            void End()
+            {
+                if (Interlocked.Exchange(ref ended, 1) == 0)
+                {
+                    engine.streams.TryRemove(assigned, out _);
+                    Interlocked.Decrement(ref engine.openStreams);
+                    engine.Journal.Enqueue("listen-ended");
+                }
+            }
+
+            using var ending = context.CancellationToken.Register(End);
             try
             {
-                // Like grpc-go, nothing is sent on an idle stream; it stays open until the worker or a stop ends it.
-                await Task.Delay(Timeout.Infinite, context.CancellationToken);
+                // Like grpc-go, nothing is sent on the stream but the runs assigned to the worker (subscribed_worker_v1.go
+                // lines 25-60, StartTaskFromBulk); it stays open until the worker or a stop ends it.
+                await foreach (var action in assigned.Reader.ReadAllAsync(context.CancellationToken))
+                {
+                    await responseStream.WriteAsync(action, context.CancellationToken);
+                }
             }
             catch (OperationCanceledException)
             {
             }
             finally
             {
-                Interlocked.Decrement(ref engine.openStreams);
-                engine.Journal.Enqueue("listen-ended");
+                End();
             }
         }
     }

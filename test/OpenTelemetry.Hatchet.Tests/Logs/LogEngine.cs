@@ -24,7 +24,7 @@ internal sealed class LogEngine : IAsyncDisposable
     private bool hanging;
     private WebApplication? app;
 
-    private LogEngine(int port) => this.Address = new Uri($"http://127.0.0.1:{port}");
+    private LogEngine(Uri address) => this.Address = address;
 
     public Uri Address { get; }
 
@@ -40,14 +40,24 @@ internal sealed class LogEngine : IAsyncDisposable
     /// <summary>Starts the engine; over TLS with <paramref name="tls"/>'s server certificate when given.</summary>
     public static async Task<LogEngine> StartAsync(Example.TestCertificates? tls = null)
     {
-        var engine = new LogEngine(FreeTcpPort.Next());
+        var engine = new LogEngine(new Uri($"http://127.0.0.1:{FreeTcpPort.Next()}"));
         engine.app = await LoopbackGrpcServer.StartAsync(
             engine.Address.Port,
             engine,
-            app => app.MapGrpcService<EventsIngestor>(),
+            Map,
             listen: tls is null ? null : listen => listen.UseHttps(tls.Server));
         return engine;
     }
+
+    /// <summary>
+    /// One served by another stand-in's server at <paramref name="address"/>, beside its other services, as the engine
+    /// serves <c>EventsService</c> beside the dispatcher (<c>internal/services/grpc/server.go</c> lines 355-361): that
+    /// server gives it to its services as a singleton and maps it with <see cref="Map"/>.
+    /// </summary>
+    public static LogEngine Beside(Uri address) => new(address);
+
+    /// <summary>Serves the stand-in's <c>EventsService</c> on a server that has it as a singleton.</summary>
+    public static void Map(WebApplication app) => app.MapGrpcService<EventsIngestor>();
 
     /// <summary>Answers every call from now on, and the calls left hanging.</summary>
     public void Answer()
