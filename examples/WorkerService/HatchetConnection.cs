@@ -15,20 +15,6 @@ internal sealed record HatchetConnection(Uri Address, string Token, string Tenan
     /// <summary>The <c>authorization</c> value of every call, as <c>utils/api_auth.py</c> writes it (<c>bearer</c>, lower case).</summary>
     public string Authorization => $"bearer {this.Token}";
 
-    /// <summary>
-    /// Why the package's own calls to the engine (the spans and task logs sent there, <c>HatchetEngineAddress</c>) cannot
-    /// use this connection, or <see langword="null"/> when they can: they take an address and a token, and TLS only as
-    /// the system's roots check the address's own host.
-    /// </summary>
-    public string? TelemetryUnreachable => this.Tls switch
-    {
-        { Encrypted: false } => null,
-        { ClientCertificate: not null } => $"{HatchetTls.StrategyVariable}='mtls'",
-        { RootCertificates: not null } => $"{HatchetTls.RootCaVariable} is set",
-        { ServerName: var name } when !string.Equals(name, this.Address.DnsSafeHost, StringComparison.OrdinalIgnoreCase) => $"{HatchetTls.ServerNameVariable}='{name}'",
-        _ => null,
-    };
-
     /// <summary>The connection the configuration names, or <see langword="null"/> when it names no engine (no token, no host).</summary>
     public static HatchetConnection? From(IConfiguration configuration)
     {

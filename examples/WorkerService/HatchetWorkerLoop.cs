@@ -116,11 +116,6 @@ internal sealed partial class HatchetWorkerLoop : BackgroundService
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         LogConnecting(this.logger, this.connection.Address, this.connection.Tls.Strategy, this.connection.Tls.ServerName, this.connection.TenantId);
-        if (this.connection.TelemetryUnreachable is { } setting)
-        {
-            LogTelemetryNotSent(this.logger, setting);
-        }
-
         try
         {
             // worker/worker.py lines 402-403 and 346-355: the workflows are registered before the worker itself.
@@ -320,9 +315,6 @@ internal sealed partial class HatchetWorkerLoop : BackgroundService
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Connecting to the Hatchet engine at {Address} (TLS {Strategy}, server name {ServerName}) for tenant {TenantId}")]
     private static partial void LogConnecting(ILogger logger, Uri address, HatchetTlsStrategy strategy, string serverName, string tenantId);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Task logs and spans are not sent to the Hatchet engine: the package's connection to it takes an address and a token, not {Setting}")]
-    private static partial void LogTelemetryNotSent(ILogger logger, string setting);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Registered with the Hatchet engine as worker {WorkerId} of tenant {TenantId}")]
     private static partial void LogRegistered(ILogger logger, string workerId, string tenantId);

@@ -14,21 +14,14 @@ try
 {
     var connection = HatchetConnection.From(builder.Configuration);
     var otlp = !string.IsNullOrEmpty(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
-    var engine = connection is { TelemetryUnreachable: null } ? connection : null;
-    if (otlp || engine is not null)
+    if (otlp || connection is not null)
     {
         // Task-run traces, named as the Python SDK's: sent to the engine the worker connects to, which shows them in
-        // the Hatchet dashboard, and over OTLP to the collector named by the standard OTEL_EXPORTER_OTLP_ENDPOINT.
+        // the Hatchet dashboard (the package reads that engine from the same HATCHET_CLIENT_* variables), and over
+        // OTLP to the collector named by the standard OTEL_EXPORTER_OTLP_ENDPOINT.
         builder.Services.AddOpenTelemetry().WithTracing(tracing =>
         {
-            tracing.AddHatchetInstrumentation(options =>
-            {
-                if (engine is not null)
-                {
-                    options.HatchetEngineAddress = engine.Address;
-                    options.HatchetEngineToken = engine.Token;
-                }
-            });
+            tracing.AddHatchetInstrumentation(options => options.EnableHatchetCollector = connection is not null);
             if (otlp)
             {
                 tracing.AddOtlpExporter();
@@ -36,7 +29,7 @@ try
         });
     }
 
-    if (engine is not null)
+    if (connection is not null)
     {
         // The task's logs beside its run in the Hatchet dashboard, as the Python SDK sends them: every record written
         // while a run is the current trace (TaskRuns joins it) goes to the engine's PutLog.
