@@ -275,11 +275,13 @@ public sealed class ListenConnectionTests
     {
         var closed = this.Connect();
         closed.Disposed();
+        var afterClose = this.worker.Status;
         var cancelled = this.Connect();
 
         cancelled.Failed(new Grpc.Core.RpcException(new Grpc.Core.Status(Grpc.Core.StatusCode.Cancelled, "Call canceled by the client.")), cancelledByWorker: true);
 
-        this.worker.Status.Should().Be(HatchetWorkerStatus.Healthy);
+        afterClose.Should().Be(HatchetWorkerStatus.Healthy, "the worker closed its own stream");
+        this.worker.Status.Should().Be(HatchetWorkerStatus.Healthy, "the worker cancelled its own stream");
     }
 
     [Fact]
