@@ -99,9 +99,11 @@ public sealed class FallbackConnectionTests
     {
         await using var held = await HeldWorker.StartAsync();
         using var connection = await RawConnection.OpenAsync(held.Worker.Port);
+        await held.ScrapeFallingBackAsync(connection, Fallback.DeadlinePassed, "GET /metrics HTTP/1.1\r\nHost: x\r\n{0}\r\n");
+
+        // The port has accepted the connection by now: its scrape is being collected.
         var inode = OwnedSockets.ConnectionInode(Environment.ProcessId, held.Worker.Port, connection.LocalPort);
         inode.Should().NotBeNull("the worker's end of the connection is in the tables while it is open");
-        await held.ScrapeFallingBackAsync(connection, Fallback.DeadlinePassed, "GET /metrics HTTP/1.1\r\nHost: x\r\n{0}\r\n");
 
         // The next request before the answer takes the socket out of the loop's view until the scrape is answered; the
         // reset then goes unseen, and the fallback at the deadline is the first the port learns of it.
