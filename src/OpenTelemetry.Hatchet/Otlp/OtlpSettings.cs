@@ -75,9 +75,8 @@ internal sealed class OtlpSettings
         return new OtlpSettings(enabled, protocol, endpoint, setting, enabled ? problems : []);
     }
 
-    // As the other messages of the package write them: VARIABLE='value', Option 'value'.
-    private static string Quote(string setting, string text)
-        => setting.StartsWith("OTEL_", StringComparison.Ordinal) ? $"{setting}='{text}'" : $"{setting} '{text}'";
+    // As every settings error of the package writes it, for an option as for a variable: NAME='value'.
+    private static string Quote(string setting, string text) => $"{setting}='{text}'";
 
     private static string? Given(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 

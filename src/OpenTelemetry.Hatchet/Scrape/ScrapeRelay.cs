@@ -58,7 +58,8 @@ internal sealed class ScrapeRelay : IDisposable
     /// <param name="keep">The exporter's cache window: how long an answer is kept; zero keeps none.</param>
     /// <param name="time">The clock of that window.</param>
     /// <param name="logger">Where failed collections are logged.</param>
-    public ScrapeRelay(Func<int?> exporterPort, HatchetWorkerHealth health, HatchetFamiliesWriter.TargetInfo? targetInfo, TimeSpan keep, TimeProvider time, ILogger logger)
+    /// <param name="collectionLimit">How long one collection may take: <see cref="CollectionLimit"/> unless a test shortens it.</param>
+    public ScrapeRelay(Func<int?> exporterPort, HatchetWorkerHealth health, HatchetFamiliesWriter.TargetInfo? targetInfo, TimeSpan keep, TimeProvider time, ILogger logger, TimeSpan? collectionLimit = null)
     {
         this.exporterPort = exporterPort;
         this.health = health;
@@ -68,7 +69,7 @@ internal sealed class ScrapeRelay : IDisposable
         this.logger = logger;
         this.client = new HttpClient(new SocketsHttpHandler { UseProxy = false, AllowAutoRedirect = false, ConnectTimeout = TimeSpan.FromSeconds(2) })
         {
-            Timeout = CollectionLimit,
+            Timeout = collectionLimit ?? CollectionLimit,
             MaxResponseContentBufferSize = MaxAnswerLength,
         };
     }
@@ -150,7 +151,7 @@ internal sealed class ScrapeRelay : IDisposable
         catch (Exception exception)
         {
             answer = ExporterAnswer.Failed(exception is TaskCanceledException
-                ? $"the Prometheus exporter did not answer within {CollectionLimit.TotalSeconds:0} s"
+                ? $"the Prometheus exporter did not answer within {this.client.Timeout.TotalSeconds:0.###} s"
                 : $"the Prometheus exporter could not be asked: {exception.Message}");
         }
 

@@ -1,7 +1,9 @@
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
+using OpenTelemetry.Exporter;
 using OpenTelemetry.Hatchet.Configuration;
+using OpenTelemetry.Hatchet.Otlp;
 using OpenTelemetry.Hatchet.Tests.Example;
 using OpenTelemetry.Hatchet.Tests.Infrastructure;
 
@@ -23,8 +25,13 @@ public sealed partial class SettingsErrorWordingTests
         .. Validate(new HatchetWorkerMetricsOptions { ThreadPoolLagThreshold = TimeSpan.Zero }),
         .. Validate(new HatchetWorkerMetricsOptions { HeartbeatTimeout = TimeSpan.FromDays(2) }),
         .. Validate(new HatchetWorkerMetricsOptions { HealthChecksTag = " " }),
-        .. Configure(new Dictionary<string, string?> { [HatchetVariables.Enabled] = "maybe", [HatchetVariables.Port] = "abc", [HatchetVariables.EventLoopBlockThreshold] = "soon" }),
+        .. Configure(new Dictionary<string, string?> { [HatchetVariables.Enabled] = "maybe", [HatchetEnvironmentVariables.OtlpEnabled] = "sometimes", [HatchetVariables.Port] = "abc", [HatchetVariables.EventLoopBlockThreshold] = "soon" }),
         .. ConfigureInstrumentation(new Dictionary<string, string?> { ["HATCHET_CLIENT_OPENTELEMETRY_EXCLUDED_ATTRIBUTES"] = "payload" }),
+        .. ValidateOtlp(
+            new HatchetWorkerMetricsOptions { OtlpEnabled = true, OtlpProtocol = (OtlpExportProtocol)7 },
+            new Dictionary<string, string?> { [OtlpEnvironmentVariables.MetricsProtocol] = "http/json", [OtlpEnvironmentVariables.Protocol] = "json", [OtlpEnvironmentVariables.MetricsEndpoint] = "collector:4318" }),
+        .. ValidateOtlp(new HatchetWorkerMetricsOptions { OtlpEnabled = true }, new Dictionary<string, string?> { [OtlpEnvironmentVariables.Endpoint] = "collector" }),
+        .. ValidateOtlp(new HatchetWorkerMetricsOptions { OtlpEnabled = true, OtlpEndpoint = new Uri("collector", UriKind.Relative) }, []),
         .. new HatchetInstrumentationOptionsValidator().Validate(null, new HatchetInstrumentationOptions { HatchetEngineAddress = new Uri("ftp://engine:7070") }).Failures!,
         .. ReadConnection(new() { ["HATCHET_CLIENT_TOKEN"] = null }),
         .. ReadConnection(new() { ["HATCHET_CLIENT_TOKEN"] = "t0k3n" }),
@@ -42,10 +49,13 @@ public sealed partial class SettingsErrorWordingTests
 
     [Fact]
     public void Every_kind_of_bad_setting_is_among_those_checked()
-        => AllErrors().Should().HaveCount(20, "five options and three variables of the worker; one variable, the engine address and its token of the tracing; the engine connection's token (missing, not a JWT, its address), host and port, TLS strategy, mTLS's three files and the root CA file");
+        => AllErrors().Should().HaveCount(27, "five options and four variables of the worker; two options and four variables of its OTLP exporter; one variable, the engine address and its token of the tracing; the engine connection's token (missing, not a JWT, its address), host and port, TLS strategy, mTLS's three files and the root CA file");
 
     private static IEnumerable<string> Validate(HatchetWorkerMetricsOptions options)
         => new HatchetWorkerMetricsOptionsValidator().Validate(null, options).Failures!;
+
+    private static IEnumerable<string> ValidateOtlp(HatchetWorkerMetricsOptions options, Dictionary<string, string?> variables)
+        => new OtlpSettingsValidator(new ConfigurationBuilder().AddInMemoryCollection(variables).Build()).Validate(null, options).Failures!;
 
     private static IEnumerable<string> Configure(Dictionary<string, string?> variables)
     {

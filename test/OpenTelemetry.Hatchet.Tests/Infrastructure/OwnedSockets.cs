@@ -22,6 +22,31 @@ internal static class OwnedSockets
     public static int ConnectionsOn(int pid, int port)
         => Sockets(pid).Count(socket => !socket.Listening && socket.LocalPort == port);
 
+    /// <summary>The inode of the process's connection from <paramref name="localPort"/> to <paramref name="remotePort"/>, while it is in the tables.</summary>
+    public static string? ConnectionInode(int pid, int localPort, int remotePort)
+    {
+        var owned = SocketInodesOf(pid);
+        foreach (var table in new[] { "tcp", "tcp6" })
+        {
+            foreach (var line in File.ReadLines($"/proc/{pid}/net/{table}").Skip(1))
+            {
+                var fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                if (owned.Contains(fields[9]) && PortOf(fields[1]) == localPort && PortOf(fields[2]) == remotePort)
+                {
+                    return fields[9];
+                }
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Whether the process still holds a descriptor of the socket, whatever its state (a reset one included).</summary>
+    public static bool Holds(int pid, string inode) => SocketInodesOf(pid).Contains(inode);
+
+    private static int PortOf(string address)
+        => int.Parse(address[(address.IndexOf(':', StringComparison.Ordinal) + 1)..], NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+
     private static List<(int LocalPort, bool Listening)> Sockets(int pid)
     {
         var owned = SocketInodesOf(pid);

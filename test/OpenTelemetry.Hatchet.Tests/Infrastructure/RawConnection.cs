@@ -23,6 +23,9 @@ internal sealed class RawConnection : IDisposable
     /// <summary>Gets every byte the server has sent on this connection so far.</summary>
     public byte[] Received => this.received.ToArray();
 
+    /// <summary>Gets the client's own port: the remote port of the server's end of the connection.</summary>
+    public int LocalPort => ((IPEndPoint)this.socket.LocalEndPoint!).Port;
+
     /// <summary>Gets a value indicating whether the server has closed or reset the connection (and sent nothing unread).</summary>
     public bool IsClosedByServer => this.socket.Poll(0, SelectMode.SelectRead) && this.socket.Available == 0;
 

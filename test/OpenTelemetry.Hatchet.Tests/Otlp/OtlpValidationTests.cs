@@ -21,7 +21,7 @@ public sealed class OtlpValidationTests
 
         var failure = await ConfigurationTests.StartupFailure(worker);
 
-        failure.Message.Should().Contain($"OtlpEndpoint '{value}' is not an OTLP endpoint");
+        failure.Message.Should().Contain($"OtlpEndpoint='{value}' is not an OTLP endpoint");
     }
 
     [Fact]
@@ -36,7 +36,7 @@ public sealed class OtlpValidationTests
 
         var failure = await ConfigurationTests.StartupFailure(worker);
 
-        failure.Message.Should().Contain("OtlpProtocol '7' is not an OTLP protocol: use Grpc or HttpProtobuf");
+        failure.Message.Should().Contain("OtlpProtocol='7' is not an OTLP protocol: use Grpc or HttpProtobuf");
     }
 
     [Theory]
@@ -62,7 +62,7 @@ public sealed class OtlpValidationTests
 
         var failure = await ConfigurationTests.StartupFailure(worker);
 
-        failure.Message.Should().Contain("OtlpEndpoint 'collector' is not an OTLP endpoint");
+        failure.Message.Should().Contain("OtlpEndpoint='collector' is not an OTLP endpoint");
     }
 
     [Fact]

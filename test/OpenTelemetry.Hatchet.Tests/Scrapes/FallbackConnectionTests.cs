@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using OpenTelemetry.Exporter;
 using OpenTelemetry.Hatchet.Tests.Infrastructure;
 using OpenTelemetry.Metrics;
@@ -76,6 +77,47 @@ public sealed class FallbackConnectionTests
         held.Worker.Logs.Lines.Should().Contain(line => line.Message.EndsWith(FallbackLogged(fallback), StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task Scrape_waiting_for_the_exporter_when_the_worker_stops_gets_the_fallback_and_the_connection_ends()
+    {
+        await using var held = await HeldWorker.StartAsync();
+        using var connection = await RawConnection.OpenAsync(held.Worker.Port);
+        await held.ScrapeFallingBackAsync(connection, Fallback.PoolStarvedWhileWaiting, "GET /metrics HTTP/1.1\r\nHost: x\r\n{0}\r\n", starve: false);
+
+        var stopping = held.Worker.Host.StopAsync(TimeSpan.FromSeconds(10));
+        var answer = await connection.ReadResponseAsync();
+        await stopping;
+
+        answer.Status.Should().Be(200);
+        answer.Body.Should().Contain("hatchet_worker_status").And.NotContain("held_gauge");
+        (await connection.WaitForCloseAsync(TimeSpan.FromSeconds(5))).Should().BeTrue("the worker has stopped");
+        held.Worker.Logs.Lines.Should().Contain(line => line.Message.EndsWith("with the hatchet_worker_* families only: the worker is stopping", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Connection_reset_while_its_scrape_waits_out_of_view_is_closed_at_the_deadline_and_not_held()
+    {
+        await using var held = await HeldWorker.StartAsync();
+        using var connection = await RawConnection.OpenAsync(held.Worker.Port);
+
+        // A deadline of 2.4 s leaves the test time to reset the connection before it; a request sent with the scrape
+        // waits in the port's buffer for the scrape's answer.
+        await held.ScrapeFallingBackAsync(connection, Fallback.DeadlinePassed, "GET /metrics HTTP/1.1\r\nHost: x\r\nX-Prometheus-Scrape-Timeout-Seconds: 3\r\n\r\n" + NextRequest);
+
+        // The port has accepted the connection by now: its scrape is being collected.
+        var inode = OwnedSockets.ConnectionInode(Environment.ProcessId, held.Worker.Port, connection.LocalPort);
+        inode.Should().NotBeNull("the worker's end of the connection is in the tables while it is open");
+
+        // More bytes before the answer take the socket out of the loop's view until the scrape is answered; the reset
+        // then goes unseen, and the fallback at the deadline is the first the port learns of it.
+        await connection.SendAsync(NextRequest);
+        connection.Abort();
+
+        await Eventually.Until(() => !OwnedSockets.Holds(Environment.ProcessId, inode!), "the worker to close its end of the reset connection", TimeSpan.FromSeconds(10));
+        held.Worker.Logs.Lines.Should().Contain(line => line.Message.EndsWith(FallbackLogged(Fallback.DeadlinePassed), StringComparison.Ordinal), "the deadline passed");
+        held.Worker.Logs.Lines.Should().NotContain(line => line.Level >= Microsoft.Extensions.Logging.LogLevel.Warning, "a client's reset is no fault of the port, nor is the request it left behind");
+    }
+
     private static string FallbackLogged(Fallback fallback)
         => "with the hatchet_worker_* families only: "
             + (fallback == Fallback.DeadlinePassed ? "the exporter did not answer within the scrape's deadline" : "the thread pool is starved");
@@ -119,7 +161,8 @@ public sealed class FallbackConnectionTests
         /// Sends <paramref name="request"/> (its <c>{0}</c> replaced by a scrape timeout) so that the scrape is answered
         /// with the fallback in the way asked.
         /// </summary>
-        public async Task ScrapeFallingBackAsync(RawConnection connection, Fallback fallback, string request)
+        /// <param name="starve">Whether a scrape <see cref="Fallback.PoolStarvedWhileWaiting"/> is then starved, or left waiting.</param>
+        public async Task ScrapeFallingBackAsync(RawConnection connection, Fallback fallback, string request, bool starve = true)
         {
             if (fallback == Fallback.PoolStarvedOnArrival)
             {
@@ -132,7 +175,7 @@ public sealed class FallbackConnectionTests
             this.release.Reset();
             await connection.SendAsync(string.Format(System.Globalization.CultureInfo.InvariantCulture, request, fallback == Fallback.DeadlinePassed ? ShortDeadline : LongDeadline));
             await Eventually.Until(() => this.entered.IsSet, "the scrape's collection to reach the held gauge");
-            if (fallback == Fallback.PoolStarvedWhileWaiting)
+            if (fallback == Fallback.PoolStarvedWhileWaiting && starve)
             {
                 this.Worker.Health.ReportThreadPoolLag(TimeSpan.FromSeconds(7.25));
             }

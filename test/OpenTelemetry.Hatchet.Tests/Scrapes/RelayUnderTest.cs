@@ -21,9 +21,10 @@ internal sealed class RelayUnderTest : IAsyncDisposable
     /// <param name="window">The exporter's cache window.</param>
     /// <param name="socketBuffer">When given, the size of the scraper's receive buffer and of the port's send buffer,
     /// so that a large answer cannot be taken at once.</param>
-    public RelayUnderTest(TimeSpan window, int? socketBuffer = null)
+    /// <param name="collectionLimit">When given, how long one collection may take instead of the relay's 10 s.</param>
+    public RelayUnderTest(TimeSpan window, int? socketBuffer = null, TimeSpan? collectionLimit = null)
     {
-        this.Relay = new ScrapeRelay(() => this.ExporterPort is { } port ? port() : this.Exporter.Port, new HatchetWorkerHealth(), null, window, this.Time, this.Logs.CreateLogger("relay"));
+        this.Relay = new ScrapeRelay(() => this.ExporterPort is { } port ? port() : this.Exporter.Port, new HatchetWorkerHealth(), null, window, this.Time, this.Logs.CreateLogger("relay"), collectionLimit);
         this.Relay.Answered += scrape => this.Answered.Enqueue(scrape);
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

@@ -44,6 +44,20 @@ public sealed class ScrapeRelayTests
     }
 
     [Fact]
+    public async Task Exporter_that_does_not_answer_within_the_collection_limit_gets_the_scrape_the_fallback_and_the_limit_is_logged()
+    {
+        // The relay's own limit is 10 s; the test shortens it, as it could not wait that long for each run.
+        await using var relay = new RelayUnderTest(TimeSpan.Zero, collectionLimit: TimeSpan.FromMilliseconds(200));
+        relay.Exporter.Hold();
+
+        var body = await relay.ScrapeAsync();
+
+        body.Should().Contain("hatchet_worker_status").And.NotContain("answer 1");
+        relay.Logs.Lines.Select(line => line.Message).Should().Contain(message => message.EndsWith("could not collect metrics for a scrape: the Prometheus exporter did not answer within 0.2 s", StringComparison.Ordinal))
+            .And.Contain(message => message.EndsWith("with the hatchet_worker_* families only: the Prometheus exporter did not answer within 0.2 s", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Scrape_without_a_scrape_timeout_is_passed_on_without_one()
     {
         await using var relay = new RelayUnderTest(TimeSpan.Zero);

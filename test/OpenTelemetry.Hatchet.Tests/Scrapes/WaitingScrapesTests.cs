@@ -125,6 +125,22 @@ public sealed class WaitingScrapesTests
     }
 
     [Fact]
+    public async Task Scrape_whose_socket_was_closed_under_it_is_gone_and_holds_no_place()
+    {
+        await using var relay = new RelayUnderTest(TimeSpan.Zero);
+        relay.Exporter.Hold();
+        using var waiting = new WaitingScrapes(relay.Relay);
+        var scrape = relay.Scrape();
+        waiting.Relay(scrape);
+
+        // As the port's stop does to every connection, should its loop still be turning.
+        scrape.Connection.Close();
+
+        waiting.Watch(scrape).Should().Be(Watched.Gone);
+        waiting.TakeOverdue(now: 0, all: true).Should().BeEmpty();
+    }
+
+    [Fact]
     public async Task Client_that_spoke_before_its_answer_is_out_of_view_until_the_relay_answers()
     {
         await using var relay = new RelayUnderTest(TimeSpan.Zero);
