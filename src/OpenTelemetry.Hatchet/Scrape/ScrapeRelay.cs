@@ -52,6 +52,12 @@ internal sealed class ScrapeRelay : IDisposable
     private readonly Dictionary<string, TaskCompletionSource<ExporterAnswer>> collecting = new(StringComparer.Ordinal);
     private readonly Dictionary<string, KeptAnswer> kept = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// The most answers kept at once, one per <c>Accept</c>: a scraper sends one or two <c>Accept</c> values, so a
+    /// client that sends a new one with every scrape gets no answer kept rather than making the worker hold each.
+    /// </summary>
+    internal const int MaxKeptAnswers = 8;
+
     /// <param name="exporterPort">The exporter's private port, or null while it is not served.</param>
     /// <param name="health">The status the fallback and the completed answers are written from.</param>
     /// <param name="targetInfo">What the fallback begins with, as the exporter's answers do.</param>
@@ -167,12 +173,42 @@ internal sealed class ScrapeRelay : IDisposable
             this.collecting.Remove(scrape.Accept);
             if (answer is { Failure: null, Status: 200 } && this.keep > TimeSpan.Zero)
             {
-                this.kept[scrape.Accept] = new KeptAnswer(answer, asked + (long)(this.keep.TotalSeconds * this.time.TimestampFrequency));
+                this.Keep(scrape.Accept, new KeptAnswer(answer, asked + (long)(this.keep.TotalSeconds * this.time.TimestampFrequency)));
             }
         }
 
         shared.SetResult(answer);
         return answer;
+    }
+
+    /// <summary>Gets how many answers are kept now, expired ones included until the next answer is kept.</summary>
+    internal int KeptAnswers
+    {
+        get
+        {
+            lock (this.gate)
+            {
+                return this.kept.Count;
+            }
+        }
+    }
+
+    // Under the gate. Answers whose window is over go first; past the limit a new Accept's answer is not kept.
+    private void Keep(string accept, KeptAnswer answer)
+    {
+        var now = this.time.GetTimestamp();
+        foreach (var (key, old) in this.kept)
+        {
+            if (old.Until <= now)
+            {
+                this.kept.Remove(key);
+            }
+        }
+
+        if (this.kept.Count < MaxKeptAnswers || this.kept.ContainsKey(accept))
+        {
+            this.kept[accept] = answer;
+        }
     }
 
     private async Task<ExporterAnswer> AskExporterAsync(RelayedScrape scrape)

@@ -1,3 +1,4 @@
+using OpenTelemetry.Hatchet.Scrape;
 using OpenTelemetry.Hatchet.Tests.Infrastructure;
 
 namespace OpenTelemetry.Hatchet.Tests.Scrapes;
@@ -47,6 +48,39 @@ public sealed class KeptAnswerTests
         await relay.ScrapeAsync();
 
         relay.Exporter.Asked.Should().Be(2);
+    }
+
+    [Fact]
+    public async Task Client_sending_a_new_accept_with_every_scrape_makes_the_worker_keep_no_more_than_a_few_answers()
+    {
+        await using var relay = new RelayUnderTest(Window);
+
+        for (var i = 0; i < 3 * ScrapeRelay.MaxKeptAnswers; i++)
+        {
+            await relay.ScrapeAsync($"text/plain;version=0.0.4;q=0.{i + 1:D2}");
+        }
+
+        relay.Relay.KeptAnswers.Should().Be(ScrapeRelay.MaxKeptAnswers);
+        relay.Exporter.Asked.Should().Be(3 * ScrapeRelay.MaxKeptAnswers, "each Accept is asked for once");
+    }
+
+    [Fact]
+    public async Task Answers_whose_window_is_over_make_room_for_new_ones()
+    {
+        await using var relay = new RelayUnderTest(Window);
+        for (var i = 0; i < ScrapeRelay.MaxKeptAnswers; i++)
+        {
+            await relay.ScrapeAsync($"text/plain;version=0.0.4;q=0.{i + 1:D2}");
+        }
+
+        relay.Time.Advance(Window);
+        await relay.ScrapeAsync(HatchetExposition.TextAccept);
+        relay.Time.Advance(Window - TimeSpan.FromMilliseconds(1));
+        var kept = await relay.ScrapeAsync(HatchetExposition.TextAccept);
+
+        relay.Relay.KeptAnswers.Should().Be(1, "the eight answers' windows were over");
+        relay.Exporter.Asked.Should().Be(ScrapeRelay.MaxKeptAnswers + 1, "the last scrape got the kept answer");
+        kept.Should().Contain($"answer {ScrapeRelay.MaxKeptAnswers + 1}");
     }
 
     [Fact]
