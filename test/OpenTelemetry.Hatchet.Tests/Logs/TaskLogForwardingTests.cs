@@ -61,12 +61,7 @@ public sealed class TaskLogForwardingTests
     {
         await using var worker = await LoggedWorker.StartAsync();
         using var appSource = new ActivitySource($"App.{Guid.NewGuid():N}");
-        using var listener = new ActivityListener
-        {
-            ShouldListenTo = source => source == appSource,
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-        };
-        ActivitySource.AddActivityListener(listener);
+        using var listener = RecordedSpans.Of(appSource);
         var run = await worker.AssignRunAsync();
 
         using (HatchetDispatcherInterceptor.JoinTaskRunTrace(run.TaskRunExternalId))
@@ -106,12 +101,7 @@ public sealed class TaskLogForwardingTests
     {
         await using var worker = await LoggedWorker.StartAsync();
         using var appSource = new ActivitySource($"App.{Guid.NewGuid():N}");
-        using var listener = new ActivityListener
-        {
-            ShouldListenTo = source => source == appSource,
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-        };
-        ActivitySource.AddActivityListener(listener);
+        using var listener = RecordedSpans.Of(appSource);
         var run = await worker.AssignRunAsync();
 
         worker.Logger.LogInformation("before the task joins its run");

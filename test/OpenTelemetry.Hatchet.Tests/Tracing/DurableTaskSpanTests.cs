@@ -66,7 +66,7 @@ public sealed class DurableTaskSpanTests
     {
         await using var durable = await DurableWorker.StartAsync(traced: false);
         using var tracer = new ActivitySource("durable-task-tests");
-        using var listener = ListenTo(tracer);
+        using var listener = RecordedSpans.Of(tracer);
 
         await durable.WriteAsync(WaitFor(durable.RunId));
         durable.Engine.Satisfy((await durable.NextAsync()).WaitForAck.Ref);
@@ -273,16 +273,6 @@ public sealed class DurableTaskSpanTests
     private static List<(string Name, string? Value)> Members(string metadata)
         => JsonDocument.Parse(metadata).RootElement.EnumerateObject().Select(member => (member.Name, member.Value.GetString())).ToList();
 
-    private static ActivityListener ListenTo(ActivitySource source)
-    {
-        var listener = new ActivityListener
-        {
-            ShouldListenTo = candidate => candidate == source,
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-        };
-        ActivitySource.AddActivityListener(listener);
-        return listener;
-    }
 
     private static class SpanNames
     {

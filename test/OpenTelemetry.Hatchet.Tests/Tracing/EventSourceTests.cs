@@ -37,7 +37,7 @@ public sealed class EventSourceTests
     public async Task Every_event_of_a_bulk_push_made_under_a_span_of_the_run_names_the_run()
     {
         using var source = new ActivitySource($"App.{Guid.NewGuid():N}");
-        using var listener = Listen(source);
+        using var listener = RecordedSpans.Of(source);
         await using var worker = await TracedWorker.StartAsync();
         await using var client = await TracedClient.StartAsync();
         var run = await AssignedAsync(worker);
@@ -113,14 +113,4 @@ public sealed class EventSourceTests
         return client.Exported().Single(span => span.OperationName == name);
     }
 
-    private static ActivityListener Listen(ActivitySource source)
-    {
-        var listener = new ActivityListener
-        {
-            ShouldListenTo = candidate => candidate == source,
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-        };
-        ActivitySource.AddActivityListener(listener);
-        return listener;
-    }
 }

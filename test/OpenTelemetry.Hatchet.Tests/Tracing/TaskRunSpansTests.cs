@@ -3,6 +3,8 @@ using OpenTelemetry.Hatchet.Tests.DispatcherInterception;
 using OpenTelemetry.Hatchet.Tracing;
 using OpenTelemetry.Trace;
 
+using OpenTelemetry.Hatchet.Tests.Infrastructure;
+
 namespace OpenTelemetry.Hatchet.Tests.Tracing;
 
 /// <summary>
@@ -16,7 +18,7 @@ public sealed class TaskRunSpansTests
     {
         using var tracing = Sdk.CreateTracerProviderBuilder().AddHatchetInstrumentation().Build();
         using var source = new ActivitySource($"Reader.{Guid.NewGuid():N}");
-        using var listener = Listen(source);
+        using var listener = RecordedSpans.Of(source);
         using var reading = source.StartActivity("reading the stream");
         var id = $"run-{Guid.NewGuid():N}";
 
@@ -33,7 +35,7 @@ public sealed class TaskRunSpansTests
     {
         using var tracing = Sdk.CreateTracerProviderBuilder().AddHatchetInstrumentation().Build();
         using var source = new ActivitySource($"Sender.{Guid.NewGuid():N}");
-        using var listener = Listen(source);
+        using var listener = RecordedSpans.Of(source);
         var id = $"run-{Guid.NewGuid():N}";
         var span = TaskRunSpans.Start(TestDispatcher.StartStepRun(id), id, "worker-1", new HatchetInstrumentationOptions());
         using var sending = source.StartActivity("sending the result");
@@ -44,14 +46,4 @@ public sealed class TaskRunSpansTests
         span!.IsStopped.Should().BeTrue();
     }
 
-    private static ActivityListener Listen(ActivitySource source)
-    {
-        var listener = new ActivityListener
-        {
-            ShouldListenTo = candidate => candidate == source,
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-        };
-        ActivitySource.AddActivityListener(listener);
-        return listener;
-    }
 }
