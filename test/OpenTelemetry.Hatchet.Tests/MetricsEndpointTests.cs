@@ -126,9 +126,17 @@ public sealed partial class MetricsEndpointTests
         await using var worker = await WorkerHost.StartAsync();
         var hostOnly = await worker.Client.GetAsync("/metrics");
 
-        // The exporter may answer a scrape that follows closely from its cache, hence waiting for each change.
-        worker.Health.ReportThreadPoolLag(TimeSpan.FromSeconds(10));
-        var starved = await Eventually.Until(() => worker.Client.GetAsync("/metrics"), reply => SampleValue(reply.Body, "hatchet_worker_status") == 0, "the status to fall to 0");
+        // The exporter may answer a scrape that follows closely from its cache, hence waiting for each change. The
+        // worker's own starvation monitor reports the real lag every 0.5 s, so the lag is reported again before each
+        // scrape: a slow scrape must not see the monitor's report instead (the full suite saw that once).
+        var starved = await Eventually.Until(
+            () =>
+            {
+                worker.Health.ReportThreadPoolLag(TimeSpan.FromSeconds(10));
+                return worker.Client.GetAsync("/metrics");
+            },
+            reply => SampleValue(reply.Body, "hatchet_worker_status") == 0,
+            "the status to fall to 0");
 
         SampleValue(hostOnly.Body, "hatchet_worker_listener_health").Should().Be(1, "a healthy worker that reports no listener is HEALTHY");
         SampleValue(starved.Body, "hatchet_worker_listener_health").Should().Be(0, "a starved thread pool is not the listener's doing, but Python's gauge is the whole status");
