@@ -34,10 +34,7 @@ try
         // The task's logs beside its run in the Hatchet dashboard, as the Python SDK sends them: every record written
         // while a run is the current trace (TaskRuns joins it) goes to the engine's PutLog.
         builder.Services.AddOpenTelemetry().WithLogging(logging => logging.AddHatchetTaskLogs());
-    }
 
-    if (connection is not null)
-    {
         // A real worker: clients generated from the engine's protos. The dispatcher's is wired with the
         // interceptor, which reads the status from the connection itself.
         builder.Services.AddSingleton(connection);

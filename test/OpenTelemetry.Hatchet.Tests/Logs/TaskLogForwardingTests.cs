@@ -97,6 +97,25 @@ public sealed class TaskLogForwardingTests
     }
 
     [Fact]
+    public async Task Log_lines_longer_than_10000_characters_arrive_cut_to_10000_and_the_cut_is_said_once()
+    {
+        await using var worker = await LoggedWorker.StartAsync();
+        var run = await worker.AssignRunAsync();
+
+        using (HatchetDispatcherInterceptor.JoinTaskRunTrace(run.TaskRunExternalId))
+        {
+            worker.Logger.LogInformation("{Payload}", new string('a', 12_000));
+            worker.Logger.LogInformation("{Payload}", new string('b', 10_001));
+            worker.Logger.LogInformation("short");
+        }
+
+        await Eventually.Until(() => worker.AcceptedFor(run).Count() >= 3, "the three lines to reach the engine");
+        worker.AcceptedFor(run).Select(request => request.Message).Should().Equal(new string('a', 10_000), new string('b', 10_000), "short");
+        worker.Host.Logs.Lines.Where(line => line.Category == Hatchet.Log.TaskLogsCategory).Select(line => line.Message)
+            .Should().ContainSingle().Which.Should().Contain("12000 characters was cut to 10,000");
+    }
+
+    [Fact]
     public async Task Log_lines_outside_a_run_are_not_sent()
     {
         await using var worker = await LoggedWorker.StartAsync();

@@ -31,12 +31,35 @@ public sealed partial class TaskLogMessageTests
         logger.LogInformation("the same {Name} twice {Name}", "first", "second");
         logger.LogInformation("{@Structured} and {$Stringified}", "s", "t");
         logger.LogInformation("holes {A} without values");
+        logger.Log(LogLevel.Information, default, "a state that is no template", null, (state, _) => state);
         Generated(logger, "second", "first");
         logger.LogError(new InvalidOperationException("declined"), "failed {Card}", "c-7");
 
         var formatted = captured.Lines.Select(line => line.Message).ToList();
         sent.Should().Equal(formatted.Select((text, index) => index == formatted.Count - 1 ? $"{text}\n{new InvalidOperationException("declined")}" : text));
     }
+
+    [Theory]
+    [InlineData("{Amount,wide} cents")]
+    [InlineData("charged {Amount cents")]
+    public void Template_the_logging_formatter_cannot_read_is_sent_as_it_is_written(string template)
+    {
+        // Microsoft.Extensions.Logging throws a FormatException for these when a provider asks for the text; a task's
+        // log call must not, so its template goes to the engine as the task wrote it.
+        MessageTemplate.Format(template, [new("Amount", 300)]).Should().Be(template);
+    }
+
+    [Fact]
+    public void Lone_closing_brace_in_a_template_is_kept_as_text()
+    {
+        // Microsoft.Extensions.Logging's own methods refuse such a template before any provider sees it; a state of the
+        // application's own can still hand one in as its {OriginalFormat}.
+        MessageTemplate.Format("a } b {Amount} c", [new("Amount", 300)]).Should().Be("a } b 300 c");
+    }
+
+    [Fact]
+    public void Template_with_holes_and_no_values_is_sent_as_it_is_written()
+        => MessageTemplate.Format("charged {Amount} cents", null).Should().Be("charged {Amount} cents");
 
     [Theory]
     [InlineData(9_999, 9_999)]

@@ -112,6 +112,31 @@ public sealed class TaskLogOutageTests
     }
 
     [Fact]
+    public async Task Record_of_a_run_the_engine_refuses_is_dropped_without_a_pause_and_the_next_record_is_sent_at_once()
+    {
+        // A retry delay far longer than the wait below: a pause after this refusal would hold the next record past it.
+        await using var worker = await LoggedWorker.StartAsync(options => options.RetryDelay = TimeSpan.FromMinutes(10));
+        var refused = await worker.AssignRunAsync("not-a-uuid");
+        var known = await worker.AssignRunAsync();
+
+        using (HatchetDispatcherInterceptor.JoinTaskRunTrace(refused.TaskRunExternalId))
+        {
+            worker.Logger.LogInformation("the engine refuses this run's id");
+        }
+
+        using (HatchetDispatcherInterceptor.JoinTaskRunTrace(known.TaskRunExternalId))
+        {
+            worker.Logger.LogInformation("sent at once");
+        }
+
+        await Eventually.Until(() => worker.AcceptedFor(known).Any(), "the next record to be sent", TimeSpan.FromSeconds(10));
+        worker.Engine.Received.Select(call => call.Request.Message).Should().Equal("the engine refuses this run's id", "sent at once");
+        worker.DroppedFor(TaskLogDrops.Refused).Should().Be(1);
+        worker.Host.Logs.Lines.Where(line => line.Category == Hatchet.Log.TaskLogsCategory).Select(line => line.Message)
+            .Should().Contain(message => message.Contains("the engine answered InvalidArgument for run not-a-uuid", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Unimplemented_PutLog_stops_the_calls_for_a_while_then_they_are_tried_again()
     {
         var pause = TimeSpan.FromSeconds(1);
