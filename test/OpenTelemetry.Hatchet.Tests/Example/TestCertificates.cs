@@ -1,11 +1,13 @@
+using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
 namespace OpenTelemetry.Hatchet.Tests.Example;
 
 /// <summary>
-/// A certificate authority made for one test, a server certificate it signs for <see cref="ServerName"/> only,
-/// and a client certificate for mTLS, with the PEM files a worker is given through the TLS variables.
+/// A certificate authority made for one test, a server certificate it signs for <see cref="ServerName"/> (and an IP
+/// address, when one is given), and a client certificate for mTLS, with the PEM files a worker is given through the
+/// TLS variables.
 /// </summary>
 internal sealed class TestCertificates : IDisposable
 {
@@ -13,15 +15,16 @@ internal sealed class TestCertificates : IDisposable
 
     private readonly string folder = Directory.CreateTempSubdirectory("hatchet-tls-").FullName;
 
-    public TestCertificates()
+    /// <param name="serverAddress">An address the server certificate also names, for an engine reached by its address.</param>
+    public TestCertificates(IPAddress? serverAddress = null)
     {
         using var caKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var caRequest = new CertificateRequest("CN=Hatchet Test CA", caKey, HashAlgorithmName.SHA256);
         caRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(certificateAuthority: true, hasPathLengthConstraint: false, 0, critical: true));
         caRequest.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, critical: true));
         this.Authority = caRequest.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
-        this.Server = this.Issue("CN=" + ServerName, ServerName, "1.3.6.1.5.5.7.3.1");
-        this.Client = this.Issue("CN=example-worker", dnsName: null, "1.3.6.1.5.5.7.3.2");
+        this.Server = this.Issue("CN=" + ServerName, ServerName, "1.3.6.1.5.5.7.3.1", serverAddress);
+        this.Client = this.Issue("CN=example-worker", dnsName: null, "1.3.6.1.5.5.7.3.2", address: null);
 
         this.RootCaFile = this.Write("ca.pem", this.Authority.ExportCertificatePem());
         this.ClientCertFile = this.Write("client.pem", this.Client.ExportCertificatePem());
@@ -58,7 +61,7 @@ internal sealed class TestCertificates : IDisposable
         Directory.Delete(this.folder, recursive: true);
     }
 
-    private X509Certificate2 Issue(string subject, string? dnsName, string usage)
+    private X509Certificate2 Issue(string subject, string? dnsName, string usage, IPAddress? address)
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest(subject, key, HashAlgorithmName.SHA256);
@@ -68,6 +71,11 @@ internal sealed class TestCertificates : IDisposable
         {
             var names = new SubjectAlternativeNameBuilder();
             names.AddDnsName(dnsName);
+            if (address is not null)
+            {
+                names.AddIpAddress(address);
+            }
+
             request.CertificateExtensions.Add(names.Build());
         }
 

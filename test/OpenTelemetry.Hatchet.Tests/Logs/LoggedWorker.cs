@@ -88,10 +88,10 @@ internal sealed class LoggedWorker : IAsyncDisposable
         return new LoggedWorker(host, dispatcher, worker, engine);
     }
 
-    /// <summary>A run of its own id (a UUID, as the engine's ids are, unless another is given), assigned, with retry count 2.</summary>
-    public async Task<AssignedAction> AssignRunAsync(string? taskRunExternalId = null)
+    /// <summary>A run of its own id (a UUID, as the engine's ids are), assigned, with retry count 2.</summary>
+    public async Task<AssignedAction> AssignRunAsync()
     {
-        var run = TestDispatcher.StartStepRun(taskRunExternalId ?? Guid.NewGuid().ToString(), "orders:charge");
+        var run = TestDispatcher.StartStepRun(Guid.NewGuid().ToString(), "orders:charge");
         run.RetryCount = 2;
         this.Dispatcher.Assign(run);
         await Eventually.Until(() => this.Host.Health.TaskRuns.Count > 0 && this.Worker.Received.Any(received => received.TaskRunExternalId == run.TaskRunExternalId), "the run to be assigned");

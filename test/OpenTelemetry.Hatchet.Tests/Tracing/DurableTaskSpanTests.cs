@@ -90,6 +90,54 @@ public sealed class DurableTaskSpanTests
     }
 
     [Fact]
+    public async Task Durable_wait_leaves_off_its_signal_key_and_condition_count_when_they_are_excluded()
+    {
+        await using var durable = await DurableWorker.StartAsync(traced: true, options =>
+        {
+            options.ExcludedAttributes.Add("signal_key");
+            options.ExcludedAttributes.Add("num_conditions");
+        });
+
+        await durable.WriteAsync(WaitFor(durable.RunId));
+        durable.Engine.Satisfy((await durable.NextAsync()).WaitForAck.Ref);
+        await durable.NextAsync();
+        var span = await durable.SingleAsync(SpanNames.WaitFor);
+
+        span.TagObjects.Should().Equal(
+            Tag("instrumentor", "hatchet"),
+            Tag("hatchet.step_run_id", durable.RunId));
+    }
+
+    [Fact]
+    public async Task Durable_wait_written_under_the_tasks_span_leaves_that_span_current_for_what_the_task_does_next()
+    {
+        await using var durable = await DurableWorker.StartAsync(traced: false);
+        using var tracer = new ActivitySource("durable-task-tests");
+        using var listener = RecordedSpans.Of(tracer);
+
+        Activity? tasks;
+        Activity? current;
+        Activity? next;
+        using (HatchetDispatcherInterceptor.JoinTaskRunTrace(durable.RunId))
+        using (tasks = tracer.StartActivity("the task's own work"))
+        {
+            await durable.WriteAsync(WaitFor(durable.RunId));
+            current = Activity.Current;
+            using (next = tracer.StartActivity("the task's next step"))
+            {
+            }
+        }
+
+        durable.Engine.Satisfy((await durable.NextAsync()).WaitForAck.Ref);
+        await durable.NextAsync();
+        var wait = await durable.SingleAsync(SpanNames.WaitFor);
+
+        wait.ParentSpanId.Should().Be(tasks!.SpanId);
+        current.Should().BeSameAs(tasks, "the wait's span is the request's, not the task's work that goes on after it");
+        next!.ParentSpanId.Should().Be(tasks.SpanId);
+    }
+
+    [Fact]
     public async Task Durable_wait_the_engine_finds_not_deterministic_ends_with_an_error_described_by_the_engines_message()
     {
         await using var durable = await DurableWorker.StartAsync(traced: true);
@@ -189,6 +237,21 @@ public sealed class DurableTaskSpanTests
             Tag("hatchet.additional_metadata", """{"customer":"c-7"}"""));
         Members(child.AdditionalMetadata).Should().Equal(("traceparent", TraceParentOf(span)), ("customer", "c-7"));
         spawn.Should().Be(asWritten, "the worker's own request is never changed: a copy is sent");
+    }
+
+    // IClientStreamWriter has two writes; an SDK may call either.
+    [Fact]
+    public async Task Child_spawned_with_the_write_that_takes_no_cancellation_token_also_gets_its_span_and_traceparent()
+    {
+        await using var durable = await DurableWorker.StartAsync(traced: true);
+
+        await durable.WriteWithoutTokenAsync(Spawn(durable.RunId, ("emails", """{"customer":"c-7"}""")));
+        (await durable.NextAsync()).TriggerRunsAck.RunEntries.Should().ContainSingle();
+        var span = durable.Spans(SpanNames.RunWorkflow).Should().ContainSingle().Subject;
+        var child = durable.Engine.Received.Should().ContainSingle().Subject.TriggerRuns.TriggerOpts.Should().ContainSingle().Subject;
+
+        span.ParentSpanId.ToHexString().Should().Be(durable.ParentSpanId);
+        Members(child.AdditionalMetadata).Should().Equal(("traceparent", TraceParentOf(span)), ("customer", "c-7"));
     }
 
     [Fact]
@@ -329,6 +392,8 @@ public sealed class DurableTaskSpanTests
         }
 
         public Task WriteAsync(V1.DurableTaskRequest request) => this.stream.RequestStream.WriteAsync(request, TestContext.Current.CancellationToken);
+
+        public Task WriteWithoutTokenAsync(V1.DurableTaskRequest request) => this.stream.RequestStream.WriteAsync(request);
 
         /// <summary>The engine's next answer, read as the SDK's receive loop reads it.</summary>
         public async Task<V1.DurableTaskResponse> NextAsync()

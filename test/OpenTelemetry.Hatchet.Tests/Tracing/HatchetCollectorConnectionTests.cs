@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Hatchet.Tests.Example;
@@ -53,6 +54,41 @@ public sealed class HatchetCollectorConnectionTests
         traced.Flush().Should().BeTrue();
         await engine.SpanNamedAsync("charge card");
         engine.ClientCertificates.Should().BeEmpty();
+    }
+
+    // grpc's ssl_target_name_override replaces only the name checked (connection.py lines 73-75 at upstream 89d130f):
+    // a certificate the root CA file did not issue is refused whatever name it carries.
+    [Fact]
+    public async Task Engine_whose_certificate_the_root_CA_file_did_not_issue_gets_no_spans_though_it_names_the_server_name()
+    {
+        using var certificates = new TestCertificates();
+        using var impostor = new TestCertificates();
+        await using var engine = await TraceReceiver.StartAsync(impostor);
+        var settings = Settings(HatchetTestTokens.For(engine.HostPort), strategy: "tls");
+        settings["HATCHET_CLIENT_TLS_ROOT_CA_FILE"] = certificates.RootCaFile;
+        settings["HATCHET_CLIENT_TLS_SERVER_NAME"] = TestCertificates.ServerName;
+
+        await using var traced = await CollectorHost.StartAsync(settings);
+        traced.Span("charge card");
+        traced.Flush();
+
+        engine.Exports.Should().Be(0, "the engine's certificate does not chain to HATCHET_CLIENT_TLS_ROOT_CA_FILE");
+    }
+
+    // config.py lines 218-222: without HATCHET_CLIENT_TLS_SERVER_NAME the name checked is the host of the address.
+    [Fact]
+    public async Task Spans_reach_an_engine_over_TLS_whose_certificate_names_its_address_when_no_server_name_is_set()
+    {
+        using var certificates = new TestCertificates(IPAddress.Loopback);
+        await using var engine = await TraceReceiver.StartAsync(certificates);
+        var settings = Settings(HatchetTestTokens.For(engine.HostPort), strategy: "tls");
+        settings["HATCHET_CLIENT_TLS_ROOT_CA_FILE"] = certificates.RootCaFile;
+
+        await using var traced = await CollectorHost.StartAsync(settings);
+        traced.Span("charge card");
+
+        traced.Flush().Should().BeTrue();
+        await engine.SpanNamedAsync("charge card");
     }
 
     [Fact]
