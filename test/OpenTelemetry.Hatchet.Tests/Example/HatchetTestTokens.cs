@@ -18,6 +18,9 @@ internal static class HatchetTestTokens
     public static string Jwt(Dictionary<string, string> claims)
         => $"{Encode("""{"alg":"ES256","kid":"test"}""")}.{Encode(JsonSerializer.Serialize(claims))}.c2lnbmF0dXJl";
 
+    /// <summary>A JWT whose payload is exactly the JSON given, to build tokens of other shapes than the engine's.</summary>
+    public static string WithPayload(string json) => $"{Encode("""{"alg":"ES256","kid":"test"}""")}.{Encode(json)}.c2lnbmF0dXJl";
+
     private static string Encode(string json)
         => Convert.ToBase64String(Encoding.UTF8.GetBytes(json)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 }

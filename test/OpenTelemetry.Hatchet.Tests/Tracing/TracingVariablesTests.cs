@@ -8,6 +8,16 @@ namespace OpenTelemetry.Hatchet.Tests.Tracing;
 /// <summary>The Python SDK's <c>HATCHET_CLIENT_OPENTELEMETRY_*</c> variables, read as it reads them, and refused at startup when they do not parse.</summary>
 public sealed class TracingVariablesTests
 {
+    /// <summary>The values of <c>OTelAttribute</c>, <c>sdks/python/hatchet_sdk/utils/opentelemetry.py</c> at upstream 89d130f.</summary>
+    private static readonly string[] PythonAttributeNames =
+    [
+        "namespace", "additional_metadata", "workflow_name", "priority", "payload", "action_name", "step_name", "child_workflow_index",
+        "child_workflow_key", "parent_workflow_run_id", "retry_count", "step_id", "step_run_id", "tenant_id", "worker_id", "workflow_id",
+        "workflow_run_id", "workflow_version_id", "triggering_event_external_id", "triggering_event_key", "event_key", "scope", "parent_id",
+        "parent_step_run_id", "child_index", "child_key", "desired_worker_id", "sticky", "key", "run_at_timestamps", "signal_key",
+        "num_conditions", "memo_fn_name",
+    ];
+
     [Theory]
     [InlineData("HATCHET_CLIENT_OPENTELEMETRY_EXCLUDED_ATTRIBUTES", "payload")]
     [InlineData("HATCHET_CLIENT_OPENTELEMETRY_EXCLUDED_ATTRIBUTES", """{"payload":true}""")]
@@ -44,21 +54,13 @@ public sealed class TracingVariablesTests
             services: services => services.AddOpenTelemetry().WithTracing(tracing => tracing.AddHatchetInstrumentation(options => options.ExcludedAttributes.Add("instrumentor"))));
 
         var refused = await start.Should().ThrowAsync<OptionsValidationException>();
-        refused.Which.Message.Should().Contain("ExcludedAttributes names 'instrumentor', which is not an attribute the Python SDK knows");
+        refused.Which.Message.Should().Contain($"ExcludedAttributes names 'instrumentor', which is not an attribute the Python SDK knows (OTelAttribute): use any of {string.Join(", ", PythonAttributeNames.Order(StringComparer.Ordinal))}");
     }
 
     [Fact]
     public async Task Every_attribute_name_the_python_sdk_knows_is_accepted()
     {
-        // The values of OTelAttribute, sdks/python/hatchet_sdk/utils/opentelemetry.py at upstream 89d130f.
-        string[] names =
-        [
-            "namespace", "additional_metadata", "workflow_name", "priority", "payload", "action_name", "step_name", "child_workflow_index",
-            "child_workflow_key", "parent_workflow_run_id", "retry_count", "step_id", "step_run_id", "tenant_id", "worker_id", "workflow_id",
-            "workflow_run_id", "workflow_version_id", "triggering_event_external_id", "triggering_event_key", "event_key", "scope", "parent_id",
-            "parent_step_run_id", "child_index", "child_key", "desired_worker_id", "sticky", "key", "run_at_timestamps", "signal_key",
-            "num_conditions", "memo_fn_name",
-        ];
+        var names = PythonAttributeNames;
         await using var host = await WorkerHost.StartAsync(
             settings: new Dictionary<string, string?> { ["HATCHET_CLIENT_OPENTELEMETRY_EXCLUDED_ATTRIBUTES"] = $"[{string.Join(",", names.Select(name => $"\"{name}\""))}]" },
             services: services => services.AddOpenTelemetry().WithTracing(tracing => tracing.AddHatchetInstrumentation()));
