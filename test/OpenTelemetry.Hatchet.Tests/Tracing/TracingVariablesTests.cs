@@ -48,6 +48,18 @@ public sealed class TracingVariablesTests
     }
 
     [Fact]
+    public async Task Instrumentation_section_value_of_the_wrong_type_stops_startup_naming_the_key_and_the_value()
+    {
+        var start = () => WorkerHost.StartAsync(
+            settings: new Dictionary<string, string?> { ["Hatchet:Instrumentation:EnableHatchetCollector"] = "maybe" },
+            services: services => services.AddOpenTelemetry().WithTracing(tracing => tracing.AddHatchetInstrumentation()));
+
+        // The configuration binder's own message, which names both.
+        var refused = await start.Should().ThrowAsync<OptionsValidationException>();
+        refused.Which.Message.Should().Contain("'maybe'").And.Contain("'Hatchet:Instrumentation:EnableHatchetCollector'");
+    }
+
+    [Fact]
     public async Task Excluded_attribute_set_in_code_that_the_python_sdk_does_not_know_stops_startup_naming_it()
     {
         var start = () => WorkerHost.StartAsync(
