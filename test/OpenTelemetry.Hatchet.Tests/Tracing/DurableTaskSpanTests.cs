@@ -32,6 +32,7 @@ public sealed class DurableTaskSpanTests
         span.Kind.Should().Be(ActivityKind.Internal);
         span.TraceId.ToHexString().Should().Be(durable.TraceId);
         span.ParentSpanId.ToHexString().Should().Be(durable.ParentSpanId, "Python's parent is the traceparent in the run's metadata");
+        span.HasRemoteParent.Should().BeTrue("a parent read from a carrier is remote, as Python's extracted context is");
         span.Status.Should().Be(ActivityStatusCode.Unset);
 
         // A sleep, and an or_ group of two events: two conditions as Python counts its arguments.
@@ -80,11 +81,19 @@ public sealed class DurableTaskSpanTests
 
         durable.Engine.Satisfy((await durable.NextAsync()).WaitForAck.Ref);
         await durable.NextAsync();
+        using (tracer.StartActivity("a span of something else, outside the run's trace"))
+        {
+            await durable.WriteAsync(WaitFor(durable.RunId, invocation: 1, key: "sleep:1h"));
+        }
+
+        durable.Engine.Satisfy((await durable.NextAsync()).WaitForAck.Ref);
+        await durable.NextAsync();
         await durable.CompleteRunAsync();
         var run = await durable.SingleAsync("hatchet.start_step_run");
         var waits = durable.Spans(SpanNames.WaitFor);
 
-        waits.Should().HaveCount(2);
+        waits.Should().HaveCount(3);
+        waits.Single(span => Equals(span.GetTagItem("hatchet.signal_key"), "sleep:1h")).ParentSpanId.Should().Be(run.SpanId, "written under a span that is not the run's, the wait is under the run's span");
         waits.Single(span => Equals(span.GetTagItem("hatchet.signal_key"), "sleep:10s, order:paid, order:cancelled")).ParentSpanId.Should().Be(run.SpanId, "written outside the run's trace, the wait is under the run's span");
         waits.Single(span => Equals(span.GetTagItem("hatchet.signal_key"), "sleep:1m")).ParentSpanId.Should().Be(tasks!.SpanId, "written where the task's span is current, as Python's");
     }
