@@ -189,6 +189,8 @@ public sealed class DurableTaskSpanTests
 
         span.Status.Should().Be(ActivityStatusCode.Error);
         span.StatusDescription.Should().Be("UNAVAILABLE: the engine went away");
+        span.Events.Should().ContainSingle(recorded => recorded.Name == "exception", "Python records the exception the wait raised")
+            .Which.Tags.Should().Contain(new KeyValuePair<string, object?>("exception.type", typeof(RpcException).FullName));
     }
 
     [Fact]
