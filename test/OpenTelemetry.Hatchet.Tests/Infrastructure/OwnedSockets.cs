@@ -24,22 +24,7 @@ internal static class OwnedSockets
 
     /// <summary>The inode of the process's connection from <paramref name="localPort"/> to <paramref name="remotePort"/>, while it is in the tables.</summary>
     public static string? ConnectionInode(int pid, int localPort, int remotePort)
-    {
-        var owned = SocketInodesOf(pid);
-        foreach (var table in new[] { "tcp", "tcp6" })
-        {
-            foreach (var line in File.ReadLines($"/proc/{pid}/net/{table}").Skip(1))
-            {
-                var fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-                if (owned.Contains(fields[9]) && PortOf(fields[1]) == localPort && PortOf(fields[2]) == remotePort)
-                {
-                    return fields[9];
-                }
-            }
-        }
-
-        return null;
-    }
+        => Sockets(pid).FirstOrDefault(socket => !socket.Listening && socket.LocalPort == localPort && socket.RemotePort == remotePort).Inode;
 
     /// <summary>Whether the process still holds a descriptor of the socket, whatever its state (a reset one included).</summary>
     public static bool Holds(int pid, string inode) => SocketInodesOf(pid).Contains(inode);
@@ -47,10 +32,10 @@ internal static class OwnedSockets
     private static int PortOf(string address)
         => int.Parse(address[(address.IndexOf(':', StringComparison.Ordinal) + 1)..], NumberStyles.HexNumber, CultureInfo.InvariantCulture);
 
-    private static List<(int LocalPort, bool Listening)> Sockets(int pid)
+    private static List<(int LocalPort, int RemotePort, bool Listening, string Inode)> Sockets(int pid)
     {
         var owned = SocketInodesOf(pid);
-        var sockets = new List<(int, bool)>();
+        var sockets = new List<(int, int, bool, string)>();
         foreach (var table in new[] { "tcp", "tcp6" })
         {
             foreach (var line in File.ReadLines($"/proc/{pid}/net/{table}").Skip(1))
@@ -59,8 +44,7 @@ internal static class OwnedSockets
                 var fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
                 if (owned.Contains(fields[9]))
                 {
-                    var port = fields[1][(fields[1].IndexOf(':', StringComparison.Ordinal) + 1)..];
-                    sockets.Add((int.Parse(port, NumberStyles.HexNumber, CultureInfo.InvariantCulture), fields[3] == Listen));
+                    sockets.Add((PortOf(fields[1]), PortOf(fields[2]), fields[3] == Listen, fields[9]));
                 }
             }
         }
